@@ -1,0 +1,39 @@
+# What a developer can do here. Every target that needs the environment creates it first,
+# so `make test` and `make demo` work on a fresh clone with nothing installed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install generate check-generated lint format typecheck pytest test demo bench clean
+
+install: $(STAMP) ## create .venv and install the package with every extra and dev tool
+
+$(STAMP): pyproject.toml
+	scripts/install.sh "$(PYTHON)"
+	@touch $@
+
+generate: $(STAMP) ## regenerate generated/ from openapi.yaml
+	scripts/generate.sh
+
+check-generated: $(STAMP) ## fail if generated/ differs from a fresh generation
+	scripts/check-generated.sh
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP) ## mypy --strict over the facade and the generated package
+	$(BIN)/mypy
+
+pytest: $(STAMP) ## the test suite alone
+	$(BIN)/pytest
+
+test: check-generated lint typecheck pytest ## everything CI runs
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,214 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.customer_update import CustomerUpdate
+from ...models.error_response import ErrorResponse
+from ...models.message_response import MessageResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    customer_id: str,
+    *,
+    body: CustomerUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/customers/{customer_id}".format(
+            customer_id=quote(str(customer_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | MessageResponse | None:
+    if response.status_code == 200:
+        response_200 = MessageResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | MessageResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    customer_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CustomerUpdate,
+) -> Response[ErrorResponse | MessageResponse]:
+    """Update a customer
+
+     Changes only the fields sent; arrays replace the stored ones.
+
+    Args:
+        customer_id (str):
+        body (CustomerUpdate): The customer fields to change; no field has a default, so only what
+            is set is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | MessageResponse]
+    """
+
+    kwargs = _get_kwargs(
+        customer_id=customer_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    customer_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CustomerUpdate,
+) -> ErrorResponse | MessageResponse | None:
+    """Update a customer
+
+     Changes only the fields sent; arrays replace the stored ones.
+
+    Args:
+        customer_id (str):
+        body (CustomerUpdate): The customer fields to change; no field has a default, so only what
+            is set is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | MessageResponse
+    """
+
+    return sync_detailed(
+        customer_id=customer_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    customer_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CustomerUpdate,
+) -> Response[ErrorResponse | MessageResponse]:
+    """Update a customer
+
+     Changes only the fields sent; arrays replace the stored ones.
+
+    Args:
+        customer_id (str):
+        body (CustomerUpdate): The customer fields to change; no field has a default, so only what
+            is set is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | MessageResponse]
+    """
+
+    kwargs = _get_kwargs(
+        customer_id=customer_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    customer_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CustomerUpdate,
+) -> ErrorResponse | MessageResponse | None:
+    """Update a customer
+
+     Changes only the fields sent; arrays replace the stored ones.
+
+    Args:
+        customer_id (str):
+        body (CustomerUpdate): The customer fields to change; no field has a default, so only what
+            is set is sent.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | MessageResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            customer_id=customer_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

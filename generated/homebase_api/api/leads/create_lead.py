@@ -1,0 +1,227 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.created_lead_response import CreatedLeadResponse
+from ...models.error_response import ErrorResponse
+from ...models.new_lead import NewLead
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: NewLead,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/leads",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CreatedLeadResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = CreatedLeadResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = CreatedLeadResponse.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreatedLeadResponse | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewLead,
+) -> Response[CreatedLeadResponse | ErrorResponse]:
+    """Create a lead
+
+     Creates a lead and finds or creates its customer. With `customerId`, the lead is
+    attached to that customer (404 when unknown). Otherwise, with `phone.mobile`, the
+    customer whose mobile equals it is used and its blank fields are filled from the
+    details given (arrays are merged, nothing is overwritten), or a new customer is
+    created. Otherwise a new customer is created from the details, which then need a name
+    and a phone number or e-mail address.
+
+    Args:
+        body (NewLead): A lead to create: either `customerId`, or customer details (a first or
+            last name, and
+            for a new customer a phone number or e-mail address).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreatedLeadResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewLead,
+) -> CreatedLeadResponse | ErrorResponse | None:
+    """Create a lead
+
+     Creates a lead and finds or creates its customer. With `customerId`, the lead is
+    attached to that customer (404 when unknown). Otherwise, with `phone.mobile`, the
+    customer whose mobile equals it is used and its blank fields are filled from the
+    details given (arrays are merged, nothing is overwritten), or a new customer is
+    created. Otherwise a new customer is created from the details, which then need a name
+    and a phone number or e-mail address.
+
+    Args:
+        body (NewLead): A lead to create: either `customerId`, or customer details (a first or
+            last name, and
+            for a new customer a phone number or e-mail address).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreatedLeadResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewLead,
+) -> Response[CreatedLeadResponse | ErrorResponse]:
+    """Create a lead
+
+     Creates a lead and finds or creates its customer. With `customerId`, the lead is
+    attached to that customer (404 when unknown). Otherwise, with `phone.mobile`, the
+    customer whose mobile equals it is used and its blank fields are filled from the
+    details given (arrays are merged, nothing is overwritten), or a new customer is
+    created. Otherwise a new customer is created from the details, which then need a name
+    and a phone number or e-mail address.
+
+    Args:
+        body (NewLead): A lead to create: either `customerId`, or customer details (a first or
+            last name, and
+            for a new customer a phone number or e-mail address).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreatedLeadResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: NewLead,
+) -> CreatedLeadResponse | ErrorResponse | None:
+    """Create a lead
+
+     Creates a lead and finds or creates its customer. With `customerId`, the lead is
+    attached to that customer (404 when unknown). Otherwise, with `phone.mobile`, the
+    customer whose mobile equals it is used and its blank fields are filled from the
+    details given (arrays are merged, nothing is overwritten), or a new customer is
+    created. Otherwise a new customer is created from the details, which then need a name
+    and a phone number or e-mail address.
+
+    Args:
+        body (NewLead): A lead to create: either `customerId`, or customer details (a first or
+            last name, and
+            for a new customer a phone number or e-mail address).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreatedLeadResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="MessageStatsUsage")
+
+
+@_attrs_define
+class MessageStatsUsage:
+    """
+    Attributes:
+        daily_used (int):
+        daily_remaining (int):
+    """
+
+    daily_used: int
+    daily_remaining: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        daily_used = self.daily_used
+
+        daily_remaining = self.daily_remaining
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "dailyUsed": daily_used,
+                "dailyRemaining": daily_remaining,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        daily_used = d.pop("dailyUsed")
+
+        daily_remaining = d.pop("dailyRemaining")
+
+        message_stats_usage = cls(
+            daily_used=daily_used,
+            daily_remaining=daily_remaining,
+        )
+
+        message_stats_usage.additional_properties = d
+        return message_stats_usage
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

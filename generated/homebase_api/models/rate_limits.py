@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RateLimits")
+
+
+@_attrs_define
+class RateLimits:
+    """The daily SMS counter after this send.
+
+    Attributes:
+        daily_used (int):
+        daily_limit (int):
+    """
+
+    daily_used: int
+    daily_limit: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        daily_used = self.daily_used
+
+        daily_limit = self.daily_limit
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "dailyUsed": daily_used,
+                "dailyLimit": daily_limit,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        daily_used = d.pop("dailyUsed")
+
+        daily_limit = d.pop("dailyLimit")
+
+        rate_limits = cls(
+            daily_used=daily_used,
+            daily_limit=daily_limit,
+        )
+
+        rate_limits.additional_properties = d
+        return rate_limits
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,66 @@
+"""Client settings: the retry policy and the defaults of every knob."""
+
+from __future__ import annotations
+
+import attrs
+import httpx
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_KEEPALIVE_EXPIRY",
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_TIMEOUT",
+    "RetryPolicy",
+    "make_timeout",
+]
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be positive, got {value!r}")
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How failed calls are retried. Frozen; pass `retry=None` to the client to turn retries off.
+
+    Attempt *n* (counting from 1) waits `min(max_backoff, initial_backoff * 2 ** (n - 1))`
+    plus up to `jitter` seconds at random, unless the server sent `Retry-After`, which is
+    honoured up to `max_retry_after`; a longer wait raises `RateLimitError` instead of sleeping.
+
+    The retry budget follows gRPC's retry throttling: every failed attempt spends one token,
+    every success earns back `budget_refill` tokens, and retries stop while fewer than half of
+    `budget_tokens` are left, so a failing server does not receive a multiple of the load.
+    """
+
+    max_attempts: int = attrs.field(default=4, validator=attrs.validators.ge(1))
+    total_timeout: float = attrs.field(default=60.0, validator=_positive)
+    initial_backoff: float = attrs.field(default=0.25, validator=_non_negative)
+    max_backoff: float = attrs.field(default=8.0, validator=_non_negative)
+    jitter: float = attrs.field(default=0.25, validator=_non_negative)
+    max_retry_after: float = attrs.field(default=60.0, validator=_non_negative)
+    budget_tokens: float = attrs.field(default=10.0, validator=_positive)
+    budget_refill: float = attrs.field(default=0.1, validator=_non_negative)
+
+
+def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    """An explicit timeout for each phase; the generated client's default is none at all."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if timeout <= 0:
+        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    # Connecting and waiting for a pooled connection should fail faster than a slow read.
+    return httpx.Timeout(timeout, connect=min(timeout, 10.0), pool=timeout)
+
+
+DEFAULT_BASE_URL = "https://us-central1-homebase-360.cloudfunctions.net/api/v1"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_CONCURRENCY = 16
+# Kept below the 10 s idle timeout common to load balancers in front of Cloud Functions, so
+# the client drops an idle connection before the server does.
+DEFAULT_KEEPALIVE_EXPIRY = 5.0

@@ -1,0 +1,47 @@
+"""Line items and lead sources: the inputs jobs and leads share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from homebase_api.models import LegacyLeadSource, LineItem, TaxRate
+
+from .._errors import ValidationError
+from .._validation import decimal_string, to_model
+
+__all__ = ["LineItemInput", "legacy_or_string_source", "parse_line_items"]
+
+LineItemInput = LineItem | Mapping[str, Any]
+
+
+def _line_item(index: int, value: LineItemInput) -> LineItem:
+    field = f"line_items[{index}]"
+    item = to_model(field, LineItem, value)
+    if not item.name:
+        raise ValidationError(f"{field}.name", "must be a non-empty string")
+    if isinstance(item.quantity, bool) or not isinstance(item.quantity, int | float):
+        raise ValidationError(f"{field}.quantity", f"must be a number, got {item.quantity!r}")
+    item.unit_price = decimal_string(f"{field}.unit_price", item.unit_price)
+    if isinstance(item.tax_rate, TaxRate) and isinstance(item.tax_rate.rate, str):
+        item.tax_rate.rate = decimal_string(f"{field}.tax_rate.rate", item.tax_rate.rate)
+    return item
+
+
+def parse_line_items(values: Iterable[LineItemInput], *, required: bool) -> list[LineItem]:
+    """Validated LineItem models; `required` means at least one (jobs)."""
+    if isinstance(values, Mapping | LineItem):
+        raise ValidationError("line_items", "expected a list of line items, got a single one")
+    items = [_line_item(i, v) for i, v in enumerate(values)]
+    if required and not items:
+        raise ValidationError("line_items", "at least one line item is required")
+    return items
+
+
+def legacy_or_string_source(value: str | LegacyLeadSource | Mapping[str, Any]) -> Any:
+    """A lead source: a name, or (job creation only) the legacy object form."""
+    if isinstance(value, str):
+        if not value:
+            raise ValidationError("lead_source", "must be a non-empty string")
+        return value
+    return to_model("lead_source", LegacyLeadSource, value)

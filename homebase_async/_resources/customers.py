@@ -1,0 +1,219 @@
+"""Customers: search, get, create, update (bulk helpers arrive in `_bulk`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from homebase_api.api.customers import create_customer, get_customers, update_customer
+from homebase_api.models import (
+    Customer,
+    CustomerUpdate,
+    NewCustomer,
+    Phone,
+)
+from homebase_api.types import UNSET
+
+from .._errors import ValidationError
+from .._request import Operation
+from .._retry import Kind
+from .._validation import check_limit, check_phone, check_text, split_list
+from ._base import Resource, data_of, not_found
+
+__all__ = ["Customers", "customer_fields", "phone_model"]
+
+GET = Operation("getCustomers", "GET", "/customers", Kind.READ)
+CREATE = Operation("createCustomer", "POST", "/customers", Kind.WRITE)
+UPDATE = Operation("updateCustomer", "PUT", "/customers/{customerId}", Kind.UPDATE)
+
+MAX_IDENTIFIERS = 100
+PhoneInput = Phone | Mapping[str, str] | str
+
+
+def phone_model(value: PhoneInput, field: str = "phone") -> Phone:
+    """A Phone from a model, a mapping of kind → number, or one number (taken as mobile)."""
+    if isinstance(value, str):
+        value = {"mobile": value}
+    if isinstance(value, Phone):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        raise ValidationError(field, f"expected a Phone, a mapping or a number, got {value!r}")
+    for kind, number in value.items():
+        if number != "":
+            check_phone(f"{field}.{kind}", number)
+    return Phone.from_dict(value)
+
+
+def _has_phone(phone: Phone | None) -> bool:
+    return phone is not None and any(v for v in phone.to_dict().values())
+
+
+def customer_fields(
+    *,
+    first_name: str | None,
+    last_name: str | None,
+    phone: PhoneInput | None,
+    email: str | Iterable[str] | None,
+    address: str | Iterable[str] | None,
+    notes: str | None,
+    tags: str | Iterable[str] | None,
+    notifications: bool | None,
+) -> dict[str, Any]:
+    """The set customer fields as generated-model arguments; lists split as the server would."""
+    fields: dict[str, Any] = {}
+    if first_name is not None:
+        fields["first_name"] = first_name
+    if last_name is not None:
+        fields["last_name"] = last_name
+    if phone is not None:
+        fields["phone"] = phone_model(phone)
+    if email is not None:
+        fields["email"] = split_list(email, ",;")
+        if len(fields["email"]) > 2:
+            raise ValidationError("email", "at most 2 e-mail addresses")
+    if address is not None:
+        fields["address"] = split_list(address, ";*")
+        if len(fields["address"]) > 2:
+            raise ValidationError("address", "at most 2 addresses")
+    if notes is not None:
+        fields["notes"] = notes
+    if tags is not None:
+        fields["tags"] = split_list(tags, ",;*")
+    if notifications is not None:
+        fields["notifications"] = notifications
+    return fields
+
+
+def check_new_customer(fields: Mapping[str, Any]) -> None:
+    """A new customer needs a name and a way to reach them."""
+    if not fields.get("first_name") and not fields.get("last_name"):
+        raise ValidationError("first_name", "a first or a last name is required")
+    if not _has_phone(fields.get("phone")) and not fields.get("email"):
+        raise ValidationError("phone", "at least one contact method (phone or email) is required")
+
+
+def check_identifiers(identifiers: str | Iterable[str]) -> list[str]:
+    items = [identifiers] if isinstance(identifiers, str) else list(identifiers)
+    if not items:
+        raise ValidationError("identifiers", "must not be empty")
+    if len(items) > MAX_IDENTIFIERS:
+        raise ValidationError(
+            "identifiers",
+            f"at most {MAX_IDENTIFIERS} per request, got {len(items)} (use customers.lookup)",
+        )
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise ValidationError("identifiers", f"an identifier must be non-empty: {item!r}")
+        if "," in item:
+            raise ValidationError("identifiers", f"an identifier cannot contain a comma: {item!r}")
+    return items
+
+
+class Customers(Resource):
+    """`hb.customers`: search, get, create and update customers."""
+
+    async def search(
+        self,
+        customer_id: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+        identifiers: str | Iterable[str] | None = None,
+        limit: int = 25,
+    ) -> list[Customer]:
+        """Customers matching ANY of the criteria (logical OR); `[]` without criteria.
+
+        `identifiers` takes at most 100 ids, phones or e-mails; `customers.lookup` takes any
+        number.
+        """
+        check_limit(limit)
+        if phone is not None:
+            check_phone("phone", phone)
+        joined = None if identifiers is None else ",".join(check_identifiers(identifiers))
+        response = await self._requester.call(
+            GET,
+            lambda raw: get_customers.asyncio_detailed(
+                client=raw,
+                customer_id=UNSET if customer_id is None else customer_id,
+                phone=UNSET if phone is None else phone,
+                email=UNSET if email is None else email,
+                identifiers=UNSET if joined is None else joined,
+                limit=limit,
+            ),
+        )
+        data: list[Customer] = data_of(GET, response)
+        return data
+
+    async def get(self, customer_id: str) -> Customer:
+        """The customer with this id; NotFoundError when there is none."""
+        check_text("customer_id", customer_id)
+        for customer in await self.search(customer_id=customer_id, limit=1):
+            if customer.customer_id == customer_id:
+                return customer
+        raise not_found("customer", customer_id)
+
+    async def create(
+        self,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        phone: PhoneInput | None = None,
+        email: str | Iterable[str] | None = None,
+        address: str | Iterable[str] | None = None,
+        notes: str | None = None,
+        tags: str | Iterable[str] | None = None,
+        notifications: bool | None = None,
+    ) -> str:
+        """Create a customer and return its id.
+
+        Needs a first or last name and a phone or e-mail; `phone` takes a Phone, a mapping of
+        kind → number, or one number (the mobile). Never retried once sent: a failure that
+        leaves the outcome open raises WriteOutcomeUnknownError.
+        """
+        fields = customer_fields(
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            email=email,
+            address=address,
+            notes=notes,
+            tags=tags,
+            notifications=notifications,
+        )
+        check_new_customer(fields)
+        body = NewCustomer(**fields)
+        response = await self._requester.call(
+            CREATE, lambda raw: create_customer.asyncio_detailed(client=raw, body=body)
+        )
+        return str(data_of(CREATE, response).customer_id)
+
+    async def update(
+        self,
+        customer_id: str,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        phone: PhoneInput | None = None,
+        email: str | Iterable[str] | None = None,
+        address: str | Iterable[str] | None = None,
+        notes: str | None = None,
+        tags: str | Iterable[str] | None = None,
+        notifications: bool | None = None,
+    ) -> None:
+        """Change the given fields only (arrays replace); None means "leave as is"."""
+        check_text("customer_id", customer_id)
+        fields = customer_fields(
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            email=email,
+            address=address,
+            notes=notes,
+            tags=tags,
+            notifications=notifications,
+        )
+        if not fields:
+            raise ValidationError("customer_id", "nothing to update: no field was given")
+        body = CustomerUpdate(**fields)
+        await self._requester.call(
+            UPDATE,
+            lambda raw: update_customer.asyncio_detailed(customer_id, client=raw, body=body),
+        )

@@ -1,0 +1,120 @@
+"""Jobs: list, get, create, update (complete iteration arrives in `_pagination`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from homebase_api.api.jobs import create_job, get_jobs, update_job
+from homebase_api.models import Job, JobUpdate, LegacyLeadSource, NewJob
+from homebase_api.types import UNSET
+
+from .._errors import ValidationError
+from .._request import Operation
+from .._retry import Kind
+from .._validation import check_limit, check_text, to_utc, to_utc_or_unset
+from ._base import Resource, data_of, not_found
+from ._line_items import LineItemInput, legacy_or_string_source, parse_line_items
+
+__all__ = ["Jobs"]
+
+GET = Operation("getJobs", "GET", "/jobs", Kind.READ)
+CREATE = Operation("createJob", "POST", "/jobs", Kind.WRITE)
+UPDATE = Operation("updateJob", "PUT", "/jobs/{jobId}", Kind.UPDATE)
+
+When = dt.datetime | str
+
+
+def _check_order(start: Any, end: Any, *, strict: bool) -> None:
+    if start is UNSET or end is UNSET:
+        return
+    if end < start or (strict and end == start):
+        raise ValidationError("end", f"must be after start ({start.isoformat()})")
+
+
+class Jobs(Resource):
+    """`hb.jobs`: list, get, create and update jobs."""
+
+    async def list(
+        self,
+        job_id: str | None = None,
+        start: When | None = None,
+        end: When | None = None,
+        limit: int = 50,
+    ) -> list[Job]:
+        """Jobs starting in [start, end] (at most `limit`, no order); today's without criteria.
+
+        The API has no pagination: `jobs.iterate` returns every job of a range.
+        """
+        check_limit(limit)
+        start_utc = to_utc_or_unset("start", start)
+        end_utc = to_utc_or_unset("end", end)
+        _check_order(start_utc, end_utc, strict=False)
+        response = await self._requester.call(
+            GET,
+            lambda raw: get_jobs.asyncio_detailed(
+                client=raw,
+                job_id=UNSET if job_id is None else job_id,
+                start_date=start_utc,
+                end_date=end_utc,
+                limit=limit,
+            ),
+        )
+        data: list[Job] = data_of(GET, response)
+        return data
+
+    async def get(self, job_id: str) -> Job:
+        """The job with this id; NotFoundError when there is none."""
+        check_text("job_id", job_id)
+        for job in await self.list(job_id=job_id, limit=1):
+            if job.job_id == job_id:
+                return job
+        raise not_found("job", job_id)
+
+    async def create(
+        self,
+        customer_id: str,
+        start: When,
+        end: When,
+        line_items: Iterable[LineItemInput],
+        note: str | None = None,
+        lead_source: str | LegacyLeadSource | Mapping[str, Any] | None = None,
+    ) -> str:
+        """Create a job for an existing customer and return its id (never retried once sent)."""
+        check_text("customer_id", customer_id)
+        start_utc, end_utc = to_utc("start", start), to_utc("end", end)
+        _check_order(start_utc, end_utc, strict=True)
+        body = NewJob(
+            customer_id=customer_id,
+            start=start_utc,
+            end=end_utc,
+            line_items=parse_line_items(line_items, required=True),
+        )
+        if note is not None:
+            body.note = note
+        if lead_source is not None:
+            body.lead_source = legacy_or_string_source(lead_source)
+        response = await self._requester.call(
+            CREATE, lambda raw: create_job.asyncio_detailed(client=raw, body=body)
+        )
+        return str(data_of(CREATE, response).job_id)
+
+    async def update(
+        self,
+        job_id: str,
+        start: When | None = None,
+        end: When | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Change the given fields only; None means "leave as is"."""
+        check_text("job_id", job_id)
+        body = JobUpdate(start=to_utc_or_unset("start", start), end=to_utc_or_unset("end", end))
+        _check_order(body.start, body.end, strict=True)
+        if note is not None:
+            body.note = note
+        if not body.to_dict():
+            raise ValidationError("job_id", "nothing to update: no field was given")
+        await self._requester.call(
+            UPDATE, lambda raw: update_job.asyncio_detailed(job_id, client=raw, body=body)
+        )

@@ -1,0 +1,131 @@
+"""Input checks and conversions, run before any request so bad input never costs a round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol, TypeVar
+
+import attrs
+
+from ._errors import ValidationError
+
+__all__ = [
+    "E164",
+    "MAX_LIMIT",
+    "check_limit",
+    "check_phone",
+    "check_text",
+    "to_model",
+    "to_utc",
+    "to_utc_or_unset",
+]
+
+E164 = re.compile(r"^\+1\d{10}$")
+MAX_LIMIT = 100
+
+
+class _Model(Protocol):
+    @classmethod
+    def from_dict(cls: type[_M], src_dict: Mapping[str, Any]) -> _M: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+_M = TypeVar("_M", bound=_Model)
+
+
+class _ZDateTime(dt.datetime):
+    """A UTC datetime whose `isoformat` ends in `Z`, the form the API documents.
+
+    The generated code serialises datetimes with `isoformat()`, which would give `+00:00`.
+    """
+
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        return super().isoformat(sep, timespec).removesuffix("+00:00") + "Z"
+
+
+def to_utc(field: str, value: dt.datetime | str) -> dt.datetime:
+    """An aware datetime (or ISO 8601 string with an offset), converted to UTC."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(field, f"not an ISO 8601 date-time: {value!r}") from None
+    if not isinstance(value, dt.datetime):
+        raise ValidationError(field, f"expected a datetime or ISO string, got {type(value)!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(field, "a naive datetime is ambiguous; give it a time zone")
+    utc = value.astimezone(dt.UTC)
+    return _ZDateTime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, dt.UTC
+    )
+
+
+def to_utc_or_unset(field: str, value: dt.datetime | str | None) -> Any:
+    from homebase_api.types import UNSET
+
+    return UNSET if value is None else to_utc(field, value)
+
+
+def check_phone(field: str, value: object) -> str:
+    """An E.164 US/Canadian number (`+1` and ten digits), the form the server accepts."""
+    if not isinstance(value, str) or not E164.match(value):
+        raise ValidationError(field, f"must be an E.164 number like +13035551234, got {value!r}")
+    return value
+
+
+def check_limit(limit: int) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError("limit", f"must be an integer from 1 to {MAX_LIMIT}, got {limit!r}")
+    return limit
+
+
+def check_text(field: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(field, f"must be a non-empty string, got {value!r}")
+    return value
+
+
+def _snake_to_api(cls: type[Any], data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Accept the model's Python names as well as the API's camelCase ones."""
+    names = {f.name for f in attrs.fields(cls) if f.init}
+    if not data or not set(data) <= names:
+        return data
+    model = cls(**data)
+    out: dict[str, Any] = model.to_dict()
+    return out
+
+
+def to_model(field: str, cls: type[_M], value: _M | Mapping[str, Any]) -> _M:
+    """A generated model from an instance of it or a mapping (API or Python key names)."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValidationError(field, f"expected {cls.__name__} or a mapping, got {type(value)!r}")
+    try:
+        return cls.from_dict(_snake_to_api(cls, value))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(field, f"not a valid {cls.__name__}: {exc!r}") from None
+
+
+def decimal_string(field: str, value: object) -> str:
+    """A price as the decimal string the API wants ("150.00")."""
+    if isinstance(value, bool):
+        raise ValidationError(field, "must be a decimal number")
+    try:
+        number = Decimal(str(value)) if isinstance(value, int | float | str | Decimal) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError(field, f"must be a decimal number, got {value!r}")
+    return str(value) if isinstance(value, str) else str(number)
+
+
+def split_list(value: str | Iterable[str], separators: str) -> list[str]:
+    """The API's string form of a list ("a;b"), as a list, the way the server splits it."""
+    if isinstance(value, str):
+        return [p.strip() for p in re.split(f"[{re.escape(separators)}]", value) if p.strip()]
+    return [str(v) for v in value]
