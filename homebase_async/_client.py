@@ -14,6 +14,7 @@ from homebase_api.models import PingData
 
 from ._config import (
     DEFAULT_BASE_URL,
+    DEFAULT_BUDGET_MAX_AGE,
     DEFAULT_KEEPALIVE_EXPIRY,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_TIMEOUT,
@@ -23,6 +24,7 @@ from ._config import (
 from ._errors import ConfigurationError
 from ._http import HttpBackend, build_httpx_client, build_transport, check_base_url
 from ._logging import setup_from_env
+from ._ratelimit import BudgetTracker, Throttle
 from ._request import Requester
 from ._resources import Customers, Jobs, Leads, Messages
 from ._resources.auth import ping
@@ -54,6 +56,9 @@ class _Shared:
     permits: asyncio.Semaphore
     budget: RetryBudget
     max_concurrency: int
+    budget_max_age: float
+    throttle: Throttle = attrs.field(factory=Throttle)
+    sms: BudgetTracker | None = None
     closed: bool = False
 
 
@@ -64,7 +69,8 @@ class HomebaseClient:
     production URL. Plain http is refused except to a loopback host. `max_concurrency` caps
     the requests in flight across the client (and sizes the connection pool); `retry=None`
     turns retries off. `transport` replaces the network (tests, the fake server);
-    `http_backend="aiohttp"` uses aiohttp's pool (the `aiohttp` extra).
+    `http_backend="aiohttp"` uses aiohttp's pool (the `aiohttp` extra). The SMS budget
+    (`hb.messages.budget`) is re-read from the server when older than `budget_max_age` s.
     """
 
     def __init__(
@@ -78,6 +84,7 @@ class HomebaseClient:
         transport: httpx.AsyncBaseTransport | None = None,
         http_backend: HttpBackend = "httpx",
         keepalive_expiry: float = DEFAULT_KEEPALIVE_EXPIRY,
+        budget_max_age: float = DEFAULT_BUDGET_MAX_AGE,
     ) -> None:
         setup_from_env()
         key = api_key if api_key is not None else os.environ.get("HOMEBASE_API_KEY")
@@ -107,6 +114,7 @@ class HomebaseClient:
             permits=asyncio.Semaphore(max_concurrency),
             budget=RetryBudget.for_policy(retry or RetryPolicy()),
             max_concurrency=max_concurrency,
+            budget_max_age=budget_max_age,
         )
         self._setup(shared, timeouts, retry)
 
@@ -130,12 +138,20 @@ class HomebaseClient:
             auth_header_name="x-api-key",
         ).set_async_httpx_client(self._httpx)
         self._requester = Requester(
-            raw=self.raw, policy=retry, budget=shared.budget, permits=shared.permits
+            raw=self.raw,
+            policy=retry,
+            budget=shared.budget,
+            permits=shared.permits,
+            max_concurrency=shared.max_concurrency,
+            throttle=shared.throttle,
         )
         self.customers = Customers(self._requester)
         self.jobs = Jobs(self._requester)
         self.leads = Leads(self._requester)
-        self.messages = Messages(self._requester)
+        self.messages = Messages(self._requester, shared.sms)
+        if shared.sms is None:
+            shared.sms = self.messages.tracker
+            shared.sms.max_age = shared.budget_max_age
 
     def with_options(self, *, timeout: Any = _KEEP, retry: Any = _KEEP) -> HomebaseClient:
         """A copy with other settings that shares the connection pool, permits and budget."""

@@ -7,6 +7,7 @@ import httpx
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_BUDGET_MAX_AGE",
     "DEFAULT_KEEPALIVE_EXPIRY",
     "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_TIMEOUT",
@@ -64,3 +65,5 @@ DEFAULT_MAX_CONCURRENCY = 16
 # Kept below the 10 s idle timeout common to load balancers in front of Cloud Functions, so
 # the client drops an idle connection before the server does.
 DEFAULT_KEEPALIVE_EXPIRY = 5.0
+# The SMS counter also moves when other tools of the business send; re-read it this often.
+DEFAULT_BUDGET_MAX_AGE = 300.0

@@ -1,12 +1,25 @@
-"""Rate limits: `Retry-After` parsing (the SMS budget and adaptive concurrency live here too)."""
+"""Rate limits: `Retry-After` parsing, adaptive concurrency for bulk work, the SMS budget."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email.utils
 import math
+import time
+from collections.abc import Awaitable, Callable
 
-__all__ = ["parse_retry_after"]
+import attrs
+
+from ._errors import DailyLimitExceededError
+
+__all__ = [
+    "AdaptiveLimiter",
+    "BudgetTracker",
+    "SmsBudget",
+    "Throttle",
+    "parse_retry_after",
+]
 
 
 def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
@@ -31,3 +44,134 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
         when = when.replace(tzinfo=dt.UTC)
     now = now or dt.datetime.now(dt.UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+class Throttle:
+    """Client-wide overload signals for bulk work: AIMD limits and a shared pause.
+
+    The request path reports every 429/503 and every success here; each bulk run registers an
+    `AdaptiveLimiter` to hear them. A `Retry-After` pauses every bulk run of the client, since
+    the server asked the client, not one task, to slow down.
+    """
+
+    def __init__(self) -> None:
+        self.limiters: set[AdaptiveLimiter] = set()
+        self.paused_until = 0.0
+
+    def on_success(self) -> None:
+        for limiter in self.limiters:
+            limiter.grow()
+
+    def on_overload(self, retry_after: float | None) -> None:
+        now = time.monotonic()
+        if retry_after:
+            self.paused_until = max(self.paused_until, now + retry_after)
+        for limiter in self.limiters:
+            limiter.shrink(now)
+
+    async def wait_if_paused(self) -> None:
+        # A loop, not an Event: another 429 may push the deadline later while we sleep.
+        while (delay := self.paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(delay)
+
+
+class AdaptiveLimiter:
+    """An in-flight cap that halves on overload and creeps back up on success (AIMD).
+
+    It never exceeds `maximum`, and halves at most once per `cooldown` seconds, so one burst
+    of failures from requests that were in flight together counts as one signal.
+    """
+
+    def __init__(self, maximum: int, *, cooldown: float = 0.5) -> None:
+        self.maximum = maximum
+        self.limit = float(maximum)
+        self.in_flight = 0
+        self.cooldown = cooldown
+        self._last_shrink = -math.inf
+        self._changed = asyncio.Condition()
+
+    def grow(self) -> None:
+        self.limit = min(float(self.maximum), self.limit + 1.0 / max(self.limit, 1.0))
+
+    def shrink(self, now: float) -> None:
+        if now - self._last_shrink >= self.cooldown:
+            self._last_shrink = now
+            self.limit = max(1.0, self.limit / 2)
+
+    async def __aenter__(self) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.in_flight < int(self.limit))
+            self.in_flight += 1
+
+    async def __aexit__(self, *_exc: object) -> None:
+        async with self._changed:
+            self.in_flight -= 1
+            self._changed.notify_all()
+
+
+@attrs.frozen(kw_only=True)
+class SmsBudget:
+    """What is known of today's SMS quota: `limit`, `used`, `remaining`, when it was checked."""
+
+    limit: int
+    used: int
+    checked_at: dt.datetime
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+class BudgetTracker:
+    """The SMS budget, with atomic reservations so concurrent sends never overshoot it.
+
+    Loaded from `/messages/stats` on first use and again when stale (older than `max_age`,
+    or from a previous UTC day: the quota is taken to reset at UTC midnight), kept current
+    from each send's `rateLimits`.
+    """
+
+    def __init__(self, load: Callable[[], Awaitable[tuple[int, int]]], max_age: float) -> None:
+        self._load = load
+        self.max_age = max_age
+        self.known: SmsBudget | None = None
+        self._in_flight = 0
+        self._lock = asyncio.Lock()
+
+    def _stale(self, now: dt.datetime) -> bool:
+        known = self.known
+        return (
+            known is None
+            or known.checked_at.date() != now.date()
+            or (now - known.checked_at).total_seconds() > self.max_age
+        )
+
+    async def reserve(self) -> None:
+        """Take one message of budget, or raise DailyLimitExceededError without sending."""
+        async with self._lock:
+            now = dt.datetime.now(dt.UTC)
+            if self._stale(now) and self._in_flight == 0:
+                limit, used = await self._load()
+                self.known = SmsBudget(limit=limit, used=used, checked_at=now)
+            known = self.known
+            assert known is not None
+            if known.remaining - self._in_flight <= 0:
+                raise DailyLimitExceededError(
+                    f"daily SMS budget used up ({known.used} of {known.limit}); not sent",
+                    body=None,
+                )
+            self._in_flight += 1
+
+    def settle(self, *, used: int | None = None, limit: int | None = None, counted: bool) -> None:
+        """Release a reservation; `used`/`limit` from the server, or count it if unknown."""
+        self._in_flight -= 1
+        known = self.known
+        if known is None:
+            return
+        new_used = known.used + (1 if counted else 0) if used is None else max(known.used, used)
+        self.known = attrs.evolve(known, used=new_used, limit=limit or known.limit)
+
+    def exhaust(self) -> None:
+        """The server said the quota is reached."""
+        self._in_flight -= 1
+        if self.known is not None:
+            self.known = attrs.evolve(self.known, used=self.known.limit)

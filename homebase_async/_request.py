@@ -24,6 +24,7 @@ from ._errors import (
     WriteOutcomeUnknownError,
 )
 from ._http import map_transport_error
+from ._ratelimit import Throttle
 from ._retry import Kind, RetryBudget, describe_wait, outcome_unknown, retry_wait
 
 __all__ = ["Operation", "Requester"]
@@ -62,6 +63,8 @@ class Requester:
     policy: RetryPolicy | None
     budget: RetryBudget
     permits: asyncio.Semaphore
+    max_concurrency: int
+    throttle: Throttle = attrs.field(factory=Throttle)
     #: Counters for reports and benchmarks: logical calls, attempts, retries.
     stats: dict[str, int] = attrs.field(factory=lambda: {"calls": 0, "attempts": 0, "retries": 0})
 
@@ -139,6 +142,7 @@ class Requester:
                 time.perf_counter() - started,
             )
         self.budget.on_success()
+        self.throttle.on_success()
         return response
 
     def _failed(self, op: Operation, error: HomebaseError) -> HomebaseError:
@@ -151,4 +155,7 @@ class Requester:
             )
         if retry_wait(error, op.kind, self.policy or RetryPolicy()) is not False:
             self.budget.on_failure()
+        overloaded = isinstance(error, APIStatusError) and error.status_code in (429, 503)
+        if overloaded and not isinstance(error, DailyLimitExceededError):
+            self.throttle.on_overload(getattr(error, "retry_after", None))
         return error

@@ -23,8 +23,11 @@ __all__ = [
     "to_utc_or_unset",
 ]
 
-E164 = re.compile(r"^\+1\d{10}$")
+# The server's check. Used with fullmatch (`$` alone lets a trailing newline through) and
+# ASCII digits only (`\d` would accept any Unicode digit).
+E164 = re.compile(r"^\+1\d{10}$", re.ASCII)
 MAX_LIMIT = 100
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
 
 
 class _Model(Protocol):
@@ -72,7 +75,7 @@ def to_utc_or_unset(field: str, value: dt.datetime | str | None) -> Any:
 
 def check_phone(field: str, value: object) -> str:
     """An E.164 US/Canadian number (`+1` and ten digits), the form the server accepts."""
-    if not isinstance(value, str) or not E164.match(value):
+    if not isinstance(value, str) or not E164.fullmatch(value):
         raise ValidationError(field, f"must be an E.164 number like +13035551234, got {value!r}")
     return value
 
@@ -121,7 +124,10 @@ def decimal_string(field: str, value: object) -> str:
         number = None
     if number is None or not number.is_finite():
         raise ValidationError(field, f"must be a decimal number, got {value!r}")
-    return str(value) if isinstance(value, str) else str(number)
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return value  # as given, so "150.00" keeps its cents
+    # Fixed-point: the API's pattern has no exponent ("1E+3"), sign or spaces.
+    return format(number, "f")
 
 
 def split_list(value: str | Iterable[str], separators: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from homebase_api.api.customers import create_customer, get_customers, update_customer
@@ -14,7 +14,9 @@ from homebase_api.models import (
 )
 from homebase_api.types import UNSET
 
-from .._errors import ValidationError
+from .._bulk import CreateReport, Progress, effective_concurrency, run_bulk
+from .._errors import ValidationError, WriteOutcomeUnknownError
+from .._lookup import LookupResult, lookup
 from .._request import Operation
 from .._retry import Kind
 from .._validation import check_limit, check_phone, check_text, split_list
@@ -217,3 +219,71 @@ class Customers(Resource):
             UPDATE,
             lambda raw: update_customer.asyncio_detailed(customer_id, client=raw, body=body),
         )
+
+    async def lookup(
+        self,
+        identifiers: Iterable[str],
+        *,
+        concurrency: int | None = None,
+        on_progress: Progress | None = None,
+    ) -> LookupResult:
+        """Find the customers of any number of ids, E.164 phones and e-mails (mixed).
+
+        Identifiers are de-duplicated and sent up to 100 a request, concurrently; a response
+        that may have been cut at 100 is split and asked again, so the result is complete.
+        Every identifier ends in exactly one of `matches`, `missing` or `failed`.
+        """
+        width = effective_concurrency(concurrency, self._requester.max_concurrency)
+
+        async def search(chunk: list[str]) -> list[Customer]:
+            return await self.search(identifiers=chunk, limit=MAX_IDENTIFIERS)
+
+        return await lookup(
+            search,
+            identifiers,
+            concurrency=width,
+            throttle=self._requester.throttle,
+            on_progress=on_progress,
+        )
+
+    async def create_many(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        concurrency: int | None = None,
+        on_progress: Progress | None = None,
+    ) -> CreateReport:
+        """Create many customers (each item: the keyword arguments of `create`).
+
+        Every index of `items` ends in exactly one of `created`, `failed` or
+        `outcome_unknown`; nothing is ever sent twice.
+        """
+        width = effective_concurrency(concurrency, self._requester.max_concurrency)
+
+        async def create(item: Mapping[str, Any]) -> str:
+            if not isinstance(item, Mapping):
+                raise ValidationError("items", f"each item must be a mapping, got {item!r}")
+            try:
+                return await self.create(**item)
+            except TypeError as exc:
+                raise ValidationError("items", str(exc)) from None
+
+        outcomes = await run_bulk(
+            items,
+            create,
+            concurrency=width,
+            throttle=self._requester.throttle,
+            on_progress=on_progress,
+        )
+        created: dict[int, str] = {}
+        failed = {}
+        unknown = {}
+        for index, outcome in enumerate(outcomes):
+            if isinstance(outcome.error, WriteOutcomeUnknownError):
+                unknown[index] = outcome.error
+            elif outcome.error is not None:
+                failed[index] = outcome.error
+            else:
+                assert outcome.value is not None
+                created[index] = outcome.value
+        return CreateReport(created=created, failed=failed, outcome_unknown=unknown)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
 from homebase_api.api.jobs import create_job, get_jobs, update_job
 from homebase_api.models import Job, JobUpdate, LegacyLeadSource, NewJob
 from homebase_api.types import UNSET
 
+from .._bulk import Progress, effective_concurrency
 from .._errors import ValidationError
+from .._pagination import iterate_jobs
 from .._request import Operation
 from .._retry import Kind
 from .._validation import check_limit, check_text, to_utc, to_utc_or_unset
@@ -117,4 +119,36 @@ class Jobs(Resource):
             raise ValidationError("job_id", "nothing to update: no field was given")
         await self._requester.call(
             UPDATE, lambda raw: update_job.asyncio_detailed(job_id, client=raw, body=body)
+        )
+
+    def iterate(
+        self,
+        start: When,
+        end: When,
+        *,
+        concurrency: int | None = None,
+        on_progress: Progress | None = None,
+    ) -> AsyncIterator[Job]:
+        """Every job whose start lies in [start, end], exactly once, in (start, jobId) order.
+
+        The range is fetched as concurrent time windows sized from the job density seen so
+        far; memory holds only the windows in flight. Leaving the loop early cancels what is
+        outstanding. 100 or more jobs at one instant cannot all be fetched: that window
+        yields what it got and emits TruncatedResultWarning.
+        """
+        start_utc, end_utc = to_utc("start", start), to_utc("end", end)
+        _check_order(start_utc, end_utc, strict=False)
+        width = effective_concurrency(concurrency, self._requester.max_concurrency)
+
+        async def fetch(lo: dt.datetime, hi: dt.datetime) -> list[Job]:
+            return await self.list(start=lo, end=hi, limit=100)
+
+        return iterate_jobs(
+            fetch,
+            start_utc,
+            end_utc,
+            concurrency=width,
+            throttle=self._requester.throttle,
+            on_progress=on_progress,
+            stats=self._requester.stats,
         )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from homebase_api.api.leads import create_lead, get_leads, update_lead
 from homebase_api.models import CreatedLead, Lead, LeadStatus, LeadUpdate, NewLead
 from homebase_api.types import UNSET
 
+from .._bulk import effective_concurrency, unique
 from .._errors import ValidationError
+from .._pagination import iterate_leads
 from .._request import Operation
 from .._retry import Kind
 from .._validation import check_limit, check_text
@@ -153,3 +155,36 @@ class Leads(Resource):
         await self._requester.call(
             UPDATE, lambda raw: update_lead.asyncio_detailed(lead_id, client=raw, body=body)
         )
+
+    def iterate(
+        self,
+        *,
+        statuses: Iterable[LeadStatus | str] | None = None,
+        customer_ids: Iterable[str] | None = None,
+        concurrency: int | None = None,
+    ) -> AsyncIterator[Lead]:
+        """Leads of the given statuses (all five by default) and/or customers, once each.
+
+        One query per status (per customer, when `customer_ids` is given), run concurrently.
+        The API has no pagination: a query that returns its cap of 100 may hide more leads,
+        which no request can reach; that emits TruncatedResultWarning. Narrow the query
+        (by customer) to get under the cap.
+        """
+        states = [lead_status(s) for s in (statuses if statuses is not None else LeadStatus)]
+        queries: list[dict[str, str]] = []
+        if customer_ids is not None:
+            if isinstance(customer_ids, str):
+                raise ValidationError("customer_ids", "expected a list of ids, got one string")
+            ids = unique(check_text("customer_ids", c) for c in customer_ids)
+            if statuses is None:
+                queries = [{"customer_id": c} for c in ids]
+            else:
+                queries = [{"customer_id": c, "status": s.value} for c in ids for s in states]
+        else:
+            queries = [{"status": s.value} for s in unique(states)]
+        width = effective_concurrency(concurrency, self._requester.max_concurrency)
+
+        async def fetch(query: dict[str, str]) -> list[Lead]:
+            return await self.list(**query, limit=100)
+
+        return iterate_leads(fetch, queries, concurrency=width, throttle=self._requester.throttle)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
 from homebase_api.api.messages import get_message_stats, send_message
-from homebase_api.models import MessageStats, SendMessageRequest, SentMessage
+from homebase_api.models import MessageStats, RateLimits, SendMessageRequest, SentMessage
 
-from .._errors import ValidationError
+from .._bulk import Progress, SendReport, effective_concurrency, run_bulk
+from .._errors import (
+    DailyLimitExceededError,
+    HomebaseError,
+    ValidationError,
+    WriteOutcomeUnknownError,
+)
+from .._ratelimit import BudgetTracker, SmsBudget
 from .._request import Operation
 from .._retry import Kind
 from .._validation import check_phone, check_text
@@ -51,8 +61,33 @@ def send_request(
     return body
 
 
+@attrs.define
 class Messages(Resource):
     """`hb.messages`: send SMS/MMS and read the daily quota."""
+
+    _shared_tracker: BudgetTracker | None = None
+    _tracker: BudgetTracker = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Copies made by `with_options` share the first view's budget.
+        self._tracker = self._shared_tracker or BudgetTracker(self._load_budget, max_age=300.0)
+
+    async def _load_budget(self) -> tuple[int, int]:
+        stats = await self.stats()
+        return stats.limits.per_day, stats.usage.daily_used
+
+    @property
+    def budget(self) -> SmsBudget | None:
+        """Today's SMS budget as last known (None before the first send or `stats()`).
+
+        Loaded from `/messages/stats` on first use, refreshed when older than
+        `budget_max_age` or from a previous UTC day, and updated by every send.
+        """
+        return self._tracker.known
+
+    @property
+    def tracker(self) -> BudgetTracker:
+        return self._tracker
 
     async def send(
         self,
@@ -67,11 +102,73 @@ class Messages(Resource):
         leaves open whether the message went out raises WriteOutcomeUnknownError.
         """
         body = send_request(mobile_phone, customer_id, message, media_url)
-        response = await self._requester.call(
-            SEND, lambda raw: send_message.asyncio_detailed(client=raw, body=body)
-        )
-        sent: SentMessage = data_of(SEND, response)
+        await self._tracker.reserve()
+        try:
+            response = await self._requester.call(
+                SEND, lambda raw: send_message.asyncio_detailed(client=raw, body=body)
+            )
+            sent: SentMessage = data_of(SEND, response)
+        except DailyLimitExceededError:
+            self._tracker.exhaust()
+            raise
+        except WriteOutcomeUnknownError:
+            self._tracker.settle(counted=True)
+            raise
+        except BaseException:
+            self._tracker.settle(counted=False)
+            raise
+        limits = sent.rate_limits
+        if isinstance(limits, RateLimits):
+            self._tracker.settle(used=limits.daily_used, limit=limits.daily_limit, counted=True)
+        else:
+            self._tracker.settle(counted=True)
         return sent
+
+    async def send_many(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        concurrency: int | None = None,
+        on_progress: Progress | None = None,
+    ) -> SendReport:
+        """Send many messages (each item: the keyword arguments of `send`) within the budget.
+
+        Every index of `items` ends in exactly one of `sent`, `not_sent` (the daily budget ran
+        out), `failed` or `outcome_unknown`; nothing is ever sent twice.
+        """
+        width = effective_concurrency(concurrency, self._requester.max_concurrency)
+
+        async def send(item: Mapping[str, Any]) -> SentMessage:
+            if not isinstance(item, Mapping):
+                raise ValidationError("items", f"each item must be a mapping, got {item!r}")
+            try:
+                return await self.send(**item)
+            except TypeError as exc:
+                raise ValidationError("items", str(exc)) from None
+
+        outcomes = await run_bulk(
+            items,
+            send,
+            concurrency=width,
+            throttle=self._requester.throttle,
+            on_progress=on_progress,
+        )
+        sent: dict[int, SentMessage] = {}
+        not_sent: dict[int, DailyLimitExceededError] = {}
+        failed: dict[int, HomebaseError] = {}
+        unknown: dict[int, WriteOutcomeUnknownError] = {}
+        for index, outcome in enumerate(outcomes):
+            error = outcome.error
+            if isinstance(error, DailyLimitExceededError):
+                not_sent[index] = error
+            elif isinstance(error, WriteOutcomeUnknownError):
+                unknown[index] = error
+            elif error is not None:
+                failed[index] = error
+            else:
+                assert outcome.value is not None
+                sent[index] = outcome.value
+        return SendReport(sent=sent, not_sent=not_sent, failed=failed, outcome_unknown=unknown)
 
     async def stats(self) -> MessageStats:
         """Today's SMS quota and use (the same counter as a send's `rate_limits`)."""

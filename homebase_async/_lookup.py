@@ -1,0 +1,183 @@
+"""Bulk customer lookup: any number of identifiers, complete despite the 100-result cap."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import Awaitable, Callable, Iterable
+
+import attrs
+from homebase_api.models import Customer
+
+from ._bulk import Progress, TruncatedResultWarning, unique
+from ._errors import HomebaseError, ValidationError
+from ._ratelimit import AdaptiveLimiter, Throttle
+
+__all__ = ["LookupResult", "lookup"]
+
+MAX_PER_REQUEST = 100
+# Aim below the cap: a response of exactly 100 may be truncated and costs a split.
+TARGET_RESULTS = 85
+
+Search = Callable[[list[str]], Awaitable[list[Customer]]]
+
+
+@attrs.frozen(kw_only=True)
+class LookupResult:
+    """Where every identifier of a lookup ended: exactly one of matches, missing, failed.
+
+    `matches` is keyed by the identifier as given; `customers` holds each found customer once.
+    `truncated` lists identifiers that alone matched 100 or more customers: the API cannot
+    return more, so their match lists may be incomplete (a TruncatedResultWarning was issued).
+    """
+
+    matches: dict[str, list[Customer]]
+    missing: list[str]
+    failed: dict[str, HomebaseError]
+    customers: list[Customer]
+    truncated: list[str] = attrs.field(factory=list)
+    requests: int = 0
+
+
+def _norm(identifier: str) -> str:
+    # E-mails compare case-insensitively; ids and phones exactly.
+    return identifier.casefold() if "@" in identifier else identifier
+
+
+def _keys(customer: Customer) -> set[str]:
+    keys = {customer.customer_id}
+    phone = customer.phone
+    if phone:
+        keys.update(v for v in phone.to_dict().values() if isinstance(v, str) and v)
+    emails = customer.email
+    if isinstance(emails, list):
+        keys.update(e.casefold() for e in emails if isinstance(e, str))
+    return keys
+
+
+@attrs.define
+class _Run:
+    search: Search
+    throttle: Throttle
+    limiter: AdaptiveLimiter
+    norms: list[str]
+    on_progress: Progress | None
+    cursor: int = 0
+    pending: list[list[str]] = attrs.field(factory=list)
+    results_seen: int = 0
+    identifiers_seen: int = 0
+    requests: int = 0
+    done: int = 0
+    found: dict[str, dict[str, Customer]] = attrs.field(factory=dict)
+    failed: dict[str, HomebaseError] = attrs.field(factory=dict)
+    truncated: list[str] = attrs.field(factory=list)
+
+    def next_chunk(self) -> list[str] | None:
+        if self.pending:
+            return self.pending.pop()
+        if self.cursor >= len(self.norms):
+            return None
+        # Size the chunk from the matches per identifier seen so far (1 assumed at first).
+        ratio = (self.results_seen + 1) / (self.identifiers_seen + 1)
+        size = max(1, min(MAX_PER_REQUEST, int(TARGET_RESULTS / ratio)))
+        chunk = self.norms[self.cursor : self.cursor + size]
+        self.cursor += len(chunk)
+        return chunk
+
+    async def worker(self) -> None:
+        while (chunk := self.next_chunk()) is not None:
+            await self.throttle.wait_if_paused()
+            async with self.limiter:
+                self.requests += 1
+                try:
+                    customers = await self.search(chunk)
+                except HomebaseError as exc:
+                    self.failed.update(dict.fromkeys(chunk, exc))
+                    self._progress(len(chunk))
+                    continue
+            if len(customers) >= MAX_PER_REQUEST and len(chunk) > 1:
+                half = len(chunk) // 2
+                self.pending += [chunk[half:], chunk[:half]]
+                continue
+            if len(customers) >= MAX_PER_REQUEST:
+                self.truncated.append(chunk[0])
+            self.results_seen += len(customers)
+            self.identifiers_seen += len(chunk)
+            self._attribute(chunk, customers)
+            self._progress(len(chunk))
+
+    def _attribute(self, chunk: list[str], customers: list[Customer]) -> None:
+        wanted = set(chunk)
+        for customer in customers:
+            for key in _keys(customer) & wanted:
+                self.found.setdefault(key, {})[customer.customer_id] = customer
+
+    def _progress(self, count: int) -> None:
+        self.done += count
+        if self.on_progress is not None:
+            self.on_progress(self.done, len(self.norms))
+
+
+async def lookup(
+    search: Search,
+    identifiers: Iterable[str],
+    *,
+    concurrency: int,
+    throttle: Throttle,
+    on_progress: Progress | None = None,
+) -> LookupResult:
+    """Find the customers of every identifier; see `Customers.lookup`."""
+    if isinstance(identifiers, str):
+        raise ValidationError("identifiers", "expected an iterable of identifiers, got one string")
+    given = unique(identifiers)
+    failed: dict[str, HomebaseError] = {}
+    valid: list[str] = []
+    for ident in given:
+        if not isinstance(ident, str) or not ident.strip():
+            failed[str(ident)] = ValidationError("identifiers", f"empty identifier: {ident!r}")
+        elif "," in ident:
+            failed[ident] = ValidationError("identifiers", f"contains a comma: {ident!r}")
+        else:
+            valid.append(ident)
+    run = _Run(
+        search=search,
+        throttle=throttle,
+        limiter=AdaptiveLimiter(concurrency),
+        norms=unique(_norm(i) for i in valid),
+        on_progress=on_progress,
+    )
+    throttle.limiters.add(run.limiter)
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(concurrency):
+                group.create_task(run.worker())
+    finally:
+        throttle.limiters.discard(run.limiter)
+    for ident in run.truncated:
+        warnings.warn(
+            f"identifier {ident!r} matches 100 or more customers; the API returns at most 100",
+            TruncatedResultWarning,
+            stacklevel=3,
+        )
+
+    matches: dict[str, list[Customer]] = {}
+    missing: list[str] = []
+    customers: dict[str, Customer] = {}
+    for ident in valid:
+        key = _norm(ident)
+        if key in run.failed:
+            failed[ident] = run.failed[key]
+        elif key in run.found:
+            matches[ident] = list(run.found[key].values())
+            customers.update(run.found[key])
+        else:
+            missing.append(ident)
+    truncated = set(run.truncated)
+    return LookupResult(
+        matches=matches,
+        missing=missing,
+        failed=failed,
+        customers=list(customers.values()),
+        truncated=[i for i in valid if _norm(i) in truncated],
+        requests=run.requests,
+    )
