@@ -35,5 +35,11 @@ pytest: $(STAMP) ## the test suite alone
 
 test: check-generated lint typecheck pytest ## everything CI runs
 
+demo: $(STAMP) ## run a bulk sync against the embedded fake server and print a report
+	$(BIN)/homebase demo
+
+bench: $(STAMP) ## speed and resilience against the fake server (about 2.5 min; JSON in the temp dir)
+	$(BIN)/python scripts/bench.py
+
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -17,12 +17,12 @@ __all__ = [
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value <= 0:
+    if not value > 0:  # also refuses NaN
         raise ValueError(f"{attribute.name} must be positive, got {value!r}")
 
 
 def _non_negative(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value < 0:
+    if not value >= 0:  # also refuses NaN
         raise ValueError(f"{attribute.name} must not be negative, got {value!r}")
 
 
@@ -39,7 +39,9 @@ class RetryPolicy:
     `budget_tokens` are left, so a failing server does not receive a multiple of the load.
     """
 
-    max_attempts: int = attrs.field(default=4, validator=attrs.validators.ge(1))
+    max_attempts: int = attrs.field(
+        default=4, validator=[attrs.validators.instance_of(int), attrs.validators.ge(1)]
+    )
     total_timeout: float = attrs.field(default=60.0, validator=_positive)
     initial_backoff: float = attrs.field(default=0.25, validator=_non_negative)
     max_backoff: float = attrs.field(default=8.0, validator=_non_negative)
@@ -53,7 +55,9 @@ def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     """An explicit timeout for each phase; the generated client's default is none at all."""
     if isinstance(timeout, httpx.Timeout):
         return timeout
-    if timeout <= 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ValueError(f"timeout must be seconds or an httpx.Timeout, got {timeout!r}")
+    if not timeout > 0:  # also refuses NaN
         raise ValueError(f"timeout must be positive, got {timeout!r}")
     # Connecting and waiting for a pooled connection should fail faster than a slow read.
     return httpx.Timeout(timeout, connect=min(timeout, 10.0), pool=timeout)

@@ -76,10 +76,18 @@ class Requester:
             if policy is None:
                 return await self._attempt(op, send, 1)
             number = 0
+            started = time.monotonic()
 
             def decide(exc: Exception) -> bool | float:
                 wait = retry_wait(exc, op.kind, policy)
                 if wait is False:
+                    return False
+                # stamina stops here anyway; deciding it first keeps the retry count and the
+                # log honest (no "sleep" line, no retry counted, for a retry that never runs).
+                if number >= policy.max_attempts:
+                    return False
+                if time.monotonic() - started >= policy.total_timeout:
+                    _log.debug("%s: retry time limit reached, not retrying", op.name)
                     return False
                 if not self.budget.allows_retry:
                     _log.debug("%s: retry budget spent, not retrying", op.name)

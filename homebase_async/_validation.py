@@ -16,6 +16,7 @@ __all__ = [
     "E164",
     "MAX_LIMIT",
     "check_limit",
+    "check_path_id",
     "check_phone",
     "check_text",
     "to_model",
@@ -78,6 +79,14 @@ def check_phone(field: str, value: object) -> str:
     if not isinstance(value, str) or not E164.fullmatch(value):
         raise ValidationError(field, f"must be an E.164 number like +13035551234, got {value!r}")
     return value
+
+
+def check_path_id(field: str, value: object) -> str:
+    """An id that goes into a URL path: "." and ".." would address another path entirely."""
+    text = check_text(field, value)
+    if text in (".", ".."):
+        raise ValidationError(field, f"not a valid id: {text!r}")
+    return text
 
 
 def check_limit(limit: int) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import attrs
 from homebase_api.types import Response, Unset
@@ -20,9 +22,27 @@ class Resource:
     _requester: Requester
 
 
-def data_of(op: Operation, response: Response[Any]) -> Any:
-    """The `data` of a success envelope, or UnexpectedResponseError."""
-    data = getattr(response.parsed, "data", None)
+class _Envelope(Protocol):
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+
+
+def data_of(op: Operation, response: Response[Any], envelope: type[_Envelope] | None = None) -> Any:
+    """The `data` of a success envelope, or UnexpectedResponseError.
+
+    The generated parser reads only the success statuses the spec lists (200 and 201 for
+    creates); with `envelope`, any other 2xx body is parsed as that model, as the contract
+    says clients accept any 2xx.
+    """
+    parsed = response.parsed
+    if parsed is None and envelope is not None and 200 <= response.status_code < 300:
+        try:
+            parsed = envelope.from_dict(json.loads(response.content))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise UnexpectedResponseError(
+                f"{op.name}: the response body does not have the documented shape ({exc!r})"
+            ) from exc
+    data = getattr(parsed, "data", None)
     if data is None or isinstance(data, Unset):
         raise UnexpectedResponseError(
             f"{op.name}: status {response.status_code} without the documented `data`"

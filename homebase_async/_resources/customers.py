@@ -7,6 +7,7 @@ from typing import Any
 
 from homebase_api.api.customers import create_customer, get_customers, update_customer
 from homebase_api.models import (
+    CreatedCustomerResponse,
     Customer,
     CustomerUpdate,
     NewCustomer,
@@ -19,7 +20,7 @@ from .._errors import ValidationError, WriteOutcomeUnknownError
 from .._lookup import LookupResult, lookup
 from .._request import Operation
 from .._retry import Kind
-from .._validation import check_limit, check_phone, check_text, split_list
+from .._validation import check_limit, check_path_id, check_phone, check_text, split_list
 from ._base import Resource, data_of, not_found
 
 __all__ = ["Customers", "customer_fields", "phone_model"]
@@ -185,7 +186,7 @@ class Customers(Resource):
         response = await self._requester.call(
             CREATE, lambda raw: create_customer.asyncio_detailed(client=raw, body=body)
         )
-        return str(data_of(CREATE, response).customer_id)
+        return str(data_of(CREATE, response, CreatedCustomerResponse).customer_id)
 
     async def update(
         self,
@@ -201,7 +202,7 @@ class Customers(Resource):
         notifications: bool | None = None,
     ) -> None:
         """Change the given fields only (arrays replace); None means "leave as is"."""
-        check_text("customer_id", customer_id)
+        check_path_id("customer_id", customer_id)
         fields = customer_fields(
             first_name=first_name,
             last_name=last_name,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
 from homebase_api.api.jobs import create_job, get_jobs, update_job
-from homebase_api.models import Job, JobUpdate, LegacyLeadSource, NewJob
+from homebase_api.models import CreatedJobResponse, Job, JobUpdate, LegacyLeadSource, NewJob
 from homebase_api.types import UNSET
 
 from .._bulk import Progress, effective_concurrency
@@ -15,7 +15,7 @@ from .._errors import ValidationError
 from .._pagination import iterate_jobs
 from .._request import Operation
 from .._retry import Kind
-from .._validation import check_limit, check_text, to_utc, to_utc_or_unset
+from .._validation import check_limit, check_path_id, check_text, to_utc, to_utc_or_unset
 from ._base import Resource, data_of, not_found
 from ._line_items import LineItemInput, legacy_or_string_source, parse_line_items
 
@@ -100,7 +100,7 @@ class Jobs(Resource):
         response = await self._requester.call(
             CREATE, lambda raw: create_job.asyncio_detailed(client=raw, body=body)
         )
-        return str(data_of(CREATE, response).job_id)
+        return str(data_of(CREATE, response, CreatedJobResponse).job_id)
 
     async def update(
         self,
@@ -110,7 +110,7 @@ class Jobs(Resource):
         note: str | None = None,
     ) -> None:
         """Change the given fields only; None means "leave as is"."""
-        check_text("job_id", job_id)
+        check_path_id("job_id", job_id)
         body = JobUpdate(start=to_utc_or_unset("start", start), end=to_utc_or_unset("end", end))
         _check_order(body.start, body.end, strict=True)
         if note is not None:

@@ -6,7 +6,15 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from homebase_api.api.leads import create_lead, get_leads, update_lead
-from homebase_api.models import CreatedLead, Lead, LeadStatus, LeadUpdate, NewLead
+from homebase_api.models import (
+    CreatedLead,
+    CreatedLeadResponse,
+    Lead,
+    LeadStatus,
+    LeadUpdate,
+    NewLead,
+    Phone,
+)
 from homebase_api.types import UNSET
 
 from .._bulk import effective_concurrency, unique
@@ -14,7 +22,7 @@ from .._errors import ValidationError
 from .._pagination import iterate_leads
 from .._request import Operation
 from .._retry import Kind
-from .._validation import check_limit, check_text
+from .._validation import check_limit, check_path_id, check_text
 from ._base import Resource, data_of, not_found
 from ._line_items import LineItemInput, parse_line_items
 from .customers import PhoneInput, check_new_customer, customer_fields
@@ -32,6 +40,12 @@ def lead_status(value: LeadStatus | str, field: str = "status") -> LeadStatus:
     except ValueError:
         allowed = ", ".join(s.value for s in LeadStatus)
         raise ValidationError(field, f"must be one of {allowed}; got {value!r}") from None
+
+
+def _mobile_of(fields: dict[str, Any]) -> str:
+    """The mobile the server finds an existing customer by (scenario 2 of lead creation)."""
+    phone = fields.get("phone")
+    return phone.mobile if isinstance(phone, Phone) and isinstance(phone.mobile, str) else ""
 
 
 def _string_list(field: str, values: Iterable[str]) -> list[str]:
@@ -109,7 +123,8 @@ class Leads(Resource):
         )
         if customer_id is not None:
             fields["customer_id"] = check_text("customer_id", customer_id)
-        else:
+        elif not _mobile_of(fields):
+            # Without a mobile to find the customer by, the server creates one from the details.
             check_new_customer(fields)
         if line_items is not None:
             fields["line_items"] = parse_line_items(line_items, required=False)
@@ -125,7 +140,7 @@ class Leads(Resource):
         response = await self._requester.call(
             CREATE, lambda raw: create_lead.asyncio_detailed(client=raw, body=body)
         )
-        created: CreatedLead = data_of(CREATE, response)
+        created: CreatedLead = data_of(CREATE, response, CreatedLeadResponse)
         return created
 
     async def update(
@@ -138,7 +153,7 @@ class Leads(Resource):
         lead_source: str | None = None,
     ) -> None:
         """Change the given fields only (`line_items`, `assigned_to` replace); archived → 404."""
-        check_text("lead_id", lead_id)
+        check_path_id("lead_id", lead_id)
         body = LeadUpdate()
         if status is not None:
             body.status = lead_status(status)

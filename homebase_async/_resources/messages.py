@@ -8,7 +8,13 @@ from urllib.parse import urlsplit
 
 import attrs
 from homebase_api.api.messages import get_message_stats, send_message
-from homebase_api.models import MessageStats, RateLimits, SendMessageRequest, SentMessage
+from homebase_api.models import (
+    MessageStats,
+    RateLimits,
+    SendMessageRequest,
+    SendMessageResponse,
+    SentMessage,
+)
 
 from .._bulk import Progress, SendReport, effective_concurrency, run_bulk
 from .._errors import (
@@ -107,7 +113,7 @@ class Messages(Resource):
             response = await self._requester.call(
                 SEND, lambda raw: send_message.asyncio_detailed(client=raw, body=body)
             )
-            sent: SentMessage = data_of(SEND, response)
+            sent: SentMessage = data_of(SEND, response, SendMessageResponse)
         except DailyLimitExceededError:
             self._tracker.exhaust()
             raise

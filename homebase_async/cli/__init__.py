@@ -1,0 +1,27 @@
+"""The `homebase` command line (the `cli` extra): bulk sync with the API, the fake, a demo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from ._commands import cli
+from ._settings import EXIT_INTERRUPTED
+
+__all__ = ["cli", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `homebase` with `argv` (default: the process arguments); returns the exit code."""
+    try:
+        result = cli.main(
+            args=None if argv is None else list(argv), prog_name="homebase", standalone_mode=False
+        )
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("homebase: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,288 @@
+"""The `homebase` command tree: click definitions, each running one async body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+import click
+
+from .._errors import HomebaseError
+from . import _sync
+from ._settings import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    api_options,
+    describe_error,
+    exit_code_for,
+    fail,
+    finish,
+    run,
+    settings,
+)
+
+__all__ = ["cli"]
+
+_EPILOG = """\b
+The API key comes from HOMEBASE_API_KEY or --api-key-file; it is never printed.
+Exit codes: 0 done; 1 not everything done (items failed or have an unknown
+outcome, each reported; or the run stopped on an error); 2 usage or bad input;
+3 authentication or configuration; 130 interrupted (no partial output file).
+"""
+_LEAD_STATUSES = ("new", "first_contact", "second_contact", "third_contact", "on_hold")
+
+
+class _Group(click.Group):
+    """The root group: SDK errors and Ctrl-C become a message and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            fail("interrupted; an -o FILE is left as it was", EXIT_INTERRUPTED)
+        except HomebaseError as exc:
+            fail(describe_error(exc), exit_code_for(exc))
+        except OSError as exc:
+            fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1)
+
+
+def _when(*, end_of_day: bool) -> Callable[[click.Context, click.Parameter, str], dt.datetime]:
+    """Parse a date (the whole UTC day) or an ISO 8601 date-time (UTC without an offset)."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: str) -> dt.datetime:
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                day = dt.date.fromisoformat(text)
+                clock = dt.time.max if end_of_day else dt.time.min
+                return dt.datetime.combine(day, clock, dt.UTC)
+            when = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise click.BadParameter(
+                f"{text!r} is not a date (2024-05-31) or an ISO 8601 date-time"
+            ) from None
+        return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+    return convert
+
+
+_output_option = click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE, atomically (default: stdout, streamed).",
+)
+_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="JSON Lines in the API's shape, or CSV with the main columns.",
+)
+
+
+@click.group(cls=_Group, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="homebase-async", prog_name="homebase")
+def cli() -> None:
+    """Bulk sync with the Homebase360 API, and a fake server to try it on."""
+    # stamina logs each retry at WARNING; with no handler Python prints them bare on stderr.
+    # The CLI reports retries itself (HOMEBASE_LOG=debug shows each one).
+    stamina_log = logging.getLogger("stamina")
+    if not stamina_log.handlers:
+        stamina_log.addHandler(logging.NullHandler())
+        stamina_log.propagate = False
+
+
+@cli.command(epilog=_EPILOG)
+@api_options
+def ping() -> None:
+    """Check the API key: print the business it belongs to as JSON."""
+
+    async def body() -> dict[str, Any]:
+        async with settings().client() as hb:
+            data = await hb.ping()
+        return data.to_dict()
+
+    click.echo(json.dumps(run(body())))
+
+
+@cli.group()
+def customers() -> None:
+    """Look up customers in bulk."""
+
+
+@customers.command("lookup", epilog=_EPILOG)
+@click.argument("source", metavar="FILE|-", type=click.File("r", encoding="utf-8"))
+@_output_option
+@api_options
+def customers_lookup(source: TextIO, output: str | None) -> None:
+    """Look up customers by id, phone or e-mail, one identifier a line.
+
+    Prints one JSON line per identifier, in input order: its customers, or its error.
+    """
+    identifiers = list(dict.fromkeys(line.strip() for line in source if line.strip()))
+    if not identifiers:
+        fail(f"no identifiers in {source.name}", EXIT_USAGE)
+    finish(run(_sync.lookup(settings(), identifiers, output)))
+
+
+@cli.group()
+def jobs() -> None:
+    """Export jobs."""
+
+
+@jobs.command("export", epilog=_EPILOG)
+@click.option(
+    "--from", "start", metavar="DATE|DATETIME", required=True, callback=_when(end_of_day=False)
+)
+@click.option(
+    "--to", "end", metavar="DATE|DATETIME", required=True, callback=_when(end_of_day=True)
+)
+@_format_option
+@_output_option
+@api_options
+def jobs_export(
+    start: dt.datetime, end: dt.datetime, output_format: str, output: str | None
+) -> None:
+    """Export every job starting from --from to --to (both included; a date is a UTC day)."""
+    if end < start:
+        fail("--to is before --from", EXIT_USAGE)
+    finish(run(_sync.export_jobs(settings(), start, end, output_format, output)))
+
+
+@cli.group()
+def leads() -> None:
+    """Export leads."""
+
+
+@leads.command("export", epilog=_EPILOG)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(_LEAD_STATUSES),
+    help="Only leads with this status (repeatable; default: all).",
+)
+@click.option("--customer-id", "customer_ids", multiple=True, help="Only this customer's leads.")
+@_format_option
+@_output_option
+@api_options
+def leads_export(
+    statuses: Sequence[str], customer_ids: Sequence[str], output_format: str, output: str | None
+) -> None:
+    """Export every (non-archived) lead, optionally by status or customer."""
+    finish(
+        run(
+            _sync.export_leads(
+                settings(), list(statuses), list(customer_ids), output_format, output
+            )
+        )
+    )
+
+
+@cli.group()
+def messages() -> None:
+    """Send SMS within the daily quota; read the quota."""
+
+
+@messages.command("stats", epilog=_EPILOG)
+@api_options
+def messages_stats() -> None:
+    """Print today's SMS quota and use as JSON."""
+
+    async def body() -> dict[str, Any]:
+        async with settings().client() as hb:
+            stats = await hb.messages.stats()
+        return stats.to_dict()
+
+    click.echo(json.dumps(run(body())))
+
+
+@messages.command("send", epilog=_EPILOG)
+@click.argument("source", metavar="[FILE|-]", required=False, type=click.File("r"))
+@click.option("--to", "phones", multiple=True, metavar="PHONE", help="Recipient (repeatable).")
+@click.option("--customer-id", "customer_ids", multiple=True, help="Recipient (repeatable).")
+@click.option("--message", help="Text (at most 200 characters); default for FILE lines.")
+@click.option("--media-url", help="https URL of an image (MMS); default for FILE lines.")
+@_output_option
+@api_options
+def messages_send(
+    source: TextIO | None,
+    phones: Sequence[str],
+    customer_ids: Sequence[str],
+    message: str | None,
+    media_url: str | None,
+    output: str | None,
+) -> None:
+    """Send SMS: to --to / --customer-id recipients, or one per line of FILE.
+
+    A FILE line is a phone number, a customer id, or a JSON object with mobilePhone,
+    customerId, message, mediaUrl. Sending stops at the daily quota; prints one JSON line
+    per message: sent, not_sent (quota), failed or outcome_unknown (never retried).
+    """
+    items = _sync.message_items(source, phones, customer_ids, message, media_url)
+    if not items:
+        fail("no recipients: give FILE, --to or --customer-id", EXIT_USAGE)
+    finish(run(_sync.send(settings(), items, output)))
+
+
+@cli.group()
+def fake() -> None:
+    """The fake Homebase360 server (needs the `testing` extra)."""
+
+
+@fake.command(
+    "serve",
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def fake_serve(args: Sequence[str]) -> None:
+    """Serve the fake over HTTP until interrupted (`fake serve --help` for its options)."""
+    try:
+        from ..testing import main as fake_main
+    except ImportError:
+        fail('the fake needs the testing extra: pip install "homebase-async[testing]"', 3)
+    finish(fake_main(["serve", *args]))
+
+
+@cli.command(epilog=_EPILOG)
+@click.option("--customers", "customer_count", type=click.IntRange(1), default=3_000)
+@click.option("--jobs", "job_count", type=click.IntRange(0), default=20_000)
+@click.option("--leads", "lead_count", type=click.IntRange(0), default=400)
+@click.option("--campaign", type=click.IntRange(0), default=250, help="SMS to send.")
+@click.option("--sms-limit", type=click.IntRange(0), default=200, help="Daily SMS quota.")
+@click.option("--seed", type=int, default=2024)
+@click.option("--output-dir", metavar="DIR", help="Keep the exported files in DIR.")
+@click.option("--progress/--no-progress", default=None, help="Progress bars on stderr.")
+def demo(
+    customer_count: int,
+    job_count: int,
+    lead_count: int,
+    campaign: int,
+    sms_limit: int,
+    seed: int,
+    output_dir: str | None,
+    progress: bool | None,
+) -> None:
+    """Bulk sync against an embedded fake server; print a report.
+
+    Needs no API key and no network: the fake runs on loopback in this process.
+    """
+    try:
+        from ._demo import DemoSizes, run_demo
+    except ImportError:
+        fail('the demo needs the testing extra: pip install "homebase-async[testing]"', 3)
+    sizes = DemoSizes(
+        customers=customer_count,
+        jobs=job_count,
+        leads=lead_count,
+        campaign=campaign,
+        sms_limit=sms_limit,
+        seed=seed,
+    )
+    finish(run(run_demo(sizes, output_dir=output_dir, progress=progress)))

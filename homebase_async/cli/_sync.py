@@ -1,0 +1,205 @@
+"""The async bodies of the bulk commands: lookup, exports and sends, with their reports."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TextIO
+
+import click
+
+from .. import TruncatedResultWarning
+from .._errors import HomebaseError
+from ._output import open_output, row_writer
+from ._progress import progress_bar
+from ._settings import EXIT_AUTH, EXIT_OK, EXIT_PARTIAL, Settings, exit_code_for
+
+__all__ = ["export_jobs", "export_leads", "lookup", "message_items", "send", "truncation_reported"]
+
+_SEND_KEYS = {
+    "mobilePhone": "mobile_phone",
+    "mobile_phone": "mobile_phone",
+    "customerId": "customer_id",
+    "customer_id": "customer_id",
+    "message": "message",
+    "mediaUrl": "media_url",
+    "media_url": "media_url",
+}
+
+
+def _note(message: str) -> None:
+    click.echo(f"homebase: {message}", err=True)
+
+
+def _worst(errors: Iterable[HomebaseError]) -> int:
+    """1 for failed items, 3 when one failed on the key or the account (it affects all)."""
+    auth = any(exit_code_for(error) == EXIT_AUTH for error in errors)
+    return EXIT_AUTH if auth else EXIT_PARTIAL
+
+
+async def lookup(settings: Settings, identifiers: Sequence[str], output: str | None) -> int:
+    """Look up every identifier, then write one JSON line per identifier in input order."""
+    with progress_bar("customers lookup", enabled=settings.show_progress) as on_progress:
+        async with settings.client() as hb:
+            result = await hb.customers.lookup(
+                identifiers, concurrency=settings.concurrency, on_progress=on_progress
+            )
+    with open_output(output) as handle:
+        write = row_writer(handle, "jsonl", "")
+        for identifier in identifiers:
+            error = result.failed.get(identifier)
+            if error is not None:
+                write({"identifier": identifier, "error": f"{type(error).__name__}: {error}"})
+            else:
+                found = result.matches.get(identifier, [])
+                write({"identifier": identifier, "customers": [c.to_dict() for c in found]})
+    _note(
+        f"customers lookup: {len(identifiers)} identifiers, {len(result.matches)} matched, "
+        f"{len(result.missing)} missing, {len(result.failed)} failed"
+    )
+    return _worst(result.failed.values()) if result.failed else EXIT_OK
+
+
+@contextlib.contextmanager
+def truncation_reported() -> Iterator[list[str]]:
+    """Collect TruncatedResultWarning messages; other warnings go on as usual."""
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TruncatedResultWarning)
+        yield messages
+    for item in caught:
+        if issubclass(item.category, TruncatedResultWarning):
+            messages.append(str(item.message))
+        else:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+    for message in messages:
+        _note(f"warning: {message}")
+
+
+async def export_jobs(
+    settings: Settings, start: dt.datetime, end: dt.datetime, output_format: str, output: str | None
+) -> int:
+    """Stream every job of [start, end] to the output; 1 when the API truncated a result."""
+    count = 0
+    with (
+        truncation_reported() as truncated,
+        progress_bar("jobs export", enabled=settings.show_progress) as on_progress,
+        open_output(output) as handle,
+    ):
+        write = row_writer(handle, output_format, "job")
+        async with settings.client() as hb:
+            jobs = hb.jobs.iterate(
+                start, end, concurrency=settings.concurrency, on_progress=on_progress
+            )
+            async for job in jobs:
+                write(job.to_dict())
+                count += 1
+    _note(f"jobs export: {count} jobs from {start.isoformat()} to {end.isoformat()}")
+    return EXIT_PARTIAL if truncated else EXIT_OK
+
+
+async def export_leads(
+    settings: Settings,
+    statuses: Sequence[str],
+    customer_ids: Sequence[str],
+    output_format: str,
+    output: str | None,
+) -> int:
+    """Stream every non-archived lead matching the filters to the output."""
+    count = 0
+    with (
+        truncation_reported() as truncated,
+        progress_bar("leads export", enabled=settings.show_progress) as on_progress,
+        open_output(output) as handle,
+    ):
+        write = row_writer(handle, output_format, "lead")
+        async with settings.client() as hb:
+            leads = hb.leads.iterate(
+                statuses=list(statuses) or None,
+                customer_ids=list(customer_ids) or None,
+                concurrency=settings.concurrency,
+            )
+            async for lead in leads:
+                write(lead.to_dict())
+                count += 1
+                on_progress(count, None)
+    _note(f"leads export: {count} leads")
+    return EXIT_PARTIAL if truncated else EXIT_OK
+
+
+def message_items(
+    source: TextIO | None,
+    phones: Sequence[str],
+    customer_ids: Sequence[str],
+    message: str | None,
+    media_url: str | None,
+) -> list[dict[str, Any]]:
+    """`messages.send_many` items from the options and the FILE lines; usage errors say where."""
+    raw: list[tuple[str, dict[str, Any]]] = [
+        ("--to", {"mobile_phone": phone}) for phone in phones
+    ] + [("--customer-id", {"customer_id": ident}) for ident in customer_ids]
+    if source is not None:
+        for number, line in enumerate(source, 1):
+            text = line.strip()
+            if text and not text.startswith("#"):
+                raw.append((f"{source.name} line {number}", _parse_line(text, source.name, number)))
+    items = []
+    for where, item in raw:
+        if message is not None:
+            item.setdefault("message", message)
+        if media_url is not None:
+            item.setdefault("media_url", media_url)
+        if "message" not in item and "media_url" not in item:
+            raise click.UsageError(f"{where}: no text: give --message (or --media-url)")
+        items.append(item)
+    return items
+
+
+def _parse_line(text: str, name: str, number: int) -> dict[str, Any]:
+    if not text.startswith("{"):
+        return {"mobile_phone" if text.startswith("+") else "customer_id": text}
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise click.UsageError(f"{name} line {number}: not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise click.UsageError(f"{name} line {number}: expected a JSON object")
+    unknown = sorted(set(data) - set(_SEND_KEYS))
+    if unknown:
+        raise click.UsageError(f"{name} line {number}: unknown keys {', '.join(unknown)}")
+    return {_SEND_KEYS[key]: value for key, value in data.items()}
+
+
+async def send(settings: Settings, items: Sequence[Mapping[str, Any]], output: str | None) -> int:
+    """Send every message (up to the daily quota), then write one JSON line per message."""
+    with progress_bar("messages send", enabled=settings.show_progress) as on_progress:
+        async with settings.client() as hb:
+            report = await hb.messages.send_many(
+                items, concurrency=settings.concurrency, on_progress=on_progress
+            )
+    problems: dict[int, tuple[str, HomebaseError]] = {}
+    for status, errors in (
+        ("not_sent", report.not_sent),
+        ("failed", report.failed),
+        ("outcome_unknown", report.outcome_unknown),
+    ):
+        problems.update({index: (status, error) for index, error in errors.items()})
+    with open_output(output) as handle:
+        write = row_writer(handle, "jsonl", "")
+        for index, item in enumerate(items):
+            to = item.get("mobile_phone") or item.get("customer_id")
+            if index in report.sent:
+                write({"index": index, "to": to, "status": "sent", **report.sent[index].to_dict()})
+            elif index in problems:
+                status, error = problems[index]
+                line = {"index": index, "to": to, "status": status}
+                write({**line, "error": f"{type(error).__name__}: {error}"})
+    _note(
+        f"messages send: {len(items)} messages, {len(report.sent)} sent, "
+        f"{len(report.not_sent)} not sent (daily quota), {len(report.failed)} failed, "
+        f"{len(report.outcome_unknown)} outcome unknown (not retried: check before resending)"
+    )
+    return _worst(report.failed.values()) if problems else EXIT_OK

@@ -1,0 +1,108 @@
+"""What every part of the fake shares: the API error, time, ids and list ordering."""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeAlias, TypeVar
+from zoneinfo import ZoneInfo
+
+Json: TypeAlias = dict[str, Any]
+Order: TypeAlias = Literal["random", "stable"]
+NowSource: TypeAlias = Callable[[], datetime] | datetime | None
+
+API_PREFIX = "/api/v1"
+_ALPHANUM = string.ascii_letters + string.digits
+# Byte -> alphanumeric: a slight bias towards the first 8 characters, no matter for a fake,
+# makes ids about five times cheaper than random.choices (populate draws 100,000s of them).
+_ID_TABLE = "".join(_ALPHANUM[byte % len(_ALPHANUM)] for byte in range(256)).encode("ascii")
+_T = TypeVar("_T")
+
+
+class ApiError(Exception):
+    """A request that breaks a rule: answered with the error envelope and `status`."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, message)
+
+
+def format_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and a `Z`, the form the API sends."""
+    text = moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    return text.removesuffix("+00:00") + "Z"
+
+
+def parse_time(value: object, field: str) -> datetime:
+    """Parse an ISO 8601 date-time that carries `Z` or an offset; 400 otherwise."""
+    message = f"{field} must be an ISO 8601 date-time with a timezone, e.g. 2023-05-15T14:30:00Z"
+    if not isinstance(value, str):
+        raise bad_request(message)
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise bad_request(message) from None
+    if moment.tzinfo is None:
+        raise bad_request(message)
+    return moment
+
+
+def random_id(rng: random.Random, length: int = 20) -> str:
+    return rng.randbytes(length).translate(_ID_TABLE).decode("ascii")
+
+
+def clock(now: NowSource) -> Callable[[], datetime]:
+    """Turn the `now` argument into a callable returning an aware UTC datetime."""
+    if now is None:
+        return lambda: datetime.now(UTC)
+    if isinstance(now, datetime):
+        fixed = _aware(now)
+        return lambda: fixed
+    source = now
+    return lambda: _aware(source())
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("now must give timezone-aware datetimes")
+    return moment.astimezone(UTC)
+
+
+class Context:
+    """Business identity, clock, id source and list ordering, shared by every record book."""
+
+    def __init__(self, *, seed: int, order: Order, now: NowSource, timezone: str) -> None:
+        if order not in ("random", "stable"):
+            raise ValueError(f"order must be 'random' or 'stable', not {order!r}")
+        self.business_id = random_id(random.Random(f"business:{seed}"), 28)
+        self.order: Order = order
+        self.timezone = ZoneInfo(timezone)
+        self.now = clock(now)
+        # Separate streams, so reads (which draw orderings) never change the ids of later writes.
+        self._ids = random.Random(f"ids:{seed}")
+        self._shuffle = random.Random(f"order:{seed}")
+
+    def new_id(self) -> str:
+        return random_id(self._ids)
+
+    def pick(self, items: Sequence[_T], limit: int) -> list[_T]:
+        """Up to `limit` items: the first ones when stable, else a seeded random subset."""
+        if self.order == "stable":
+            return list(items[:limit])
+        if len(items) <= limit:
+            chosen = list(items)
+            self._shuffle.shuffle(chosen)
+            return chosen
+        # sample() on a range or list costs O(limit), not O(len(items)).
+        return self._shuffle.sample(items, limit)

@@ -1,0 +1,1 @@
+"""The sections and helpers of `scripts/bench.py` (`make bench`)."""

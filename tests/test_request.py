@@ -1,0 +1,184 @@
+"""The one request path: a log line per attempt, PATCH as an update, unparsable successes."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Any
+
+import httpx
+import pytest
+from _support import API_KEY, BASE_URL, PING, ok, url
+from homebase_api.client import AuthenticatedClient
+from pytest_httpx import HTTPXMock
+
+import homebase_async._request as request_module
+from homebase_async import (
+    HomebaseClient,
+    RetryPolicy,
+    ServerError,
+    UnexpectedResponseError,
+    WriteOutcomeUnknownError,
+)
+from homebase_async._request import Operation
+from homebase_async._retry import Kind
+
+ATTEMPT_LINE = re.compile(
+    r"^(?P<method>[A-Z]+) (?P<path>/\S*) -> (?P<status>\S+) attempt=(?P<attempt>\d+) "
+    r"duration=\d+\.\d{3}s$"
+)
+
+
+def sdk_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "homebase_async"]
+
+
+async def test_a_debug_line_per_attempt_and_per_sleep(
+    httpx_mock: HTTPXMock, hb: HomebaseClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="homebase_async")
+    httpx_mock.add_response(url=url("/ping"), status_code=503)
+    httpx_mock.add_response(url=url("/ping"), status_code=429, headers={"retry-after": "2"})
+    httpx_mock.add_exception(httpx.ConnectError("refused"), url=url("/ping"))
+    httpx_mock.add_response(url=url("/ping"), json=ok(PING))
+    await hb.ping()
+    lines = sdk_lines(caplog)
+    attempts = [m.groupdict() for line in lines if (m := ATTEMPT_LINE.match(line))]
+    assert attempts == [
+        {"method": "GET", "path": "/ping", "status": "503", "attempt": "1"},
+        {"method": "GET", "path": "/ping", "status": "429", "attempt": "2"},
+        {"method": "GET", "path": "/ping", "status": "ConnectError", "attempt": "3"},
+        {"method": "GET", "path": "/ping", "status": "200", "attempt": "4"},
+    ]
+    sleeps = [line for line in lines if "sleep" in line]
+    assert sleeps == [
+        "GET /ping: attempt 1 failed, sleep 0.25s + up to 0.25s jitter",
+        "GET /ping: attempt 2 failed, sleep 2.00s (Retry-After)",
+        "GET /ping: attempt 3 failed, sleep 1.00s + up to 0.25s jitter",
+    ]
+    for record in caplog.records:
+        if record.name == "homebase_async":
+            assert record.levelno == logging.DEBUG
+
+
+async def test_log_lines_name_the_path_template_and_never_headers(
+    httpx_mock: HTTPXMock, hb: HomebaseClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="homebase_async")
+    httpx_mock.add_response(method="PUT", json=ok({"message": "Customer updated"}))
+    httpx_mock.add_exception(httpx.ReadError("reset"), method="POST")
+    await hb.customers.update("Ekk9AvDeDihAEU8CMT0W", notes="x")
+    with pytest.raises(WriteOutcomeUnknownError):
+        await hb.customers.create(first_name="Ada", email="ada@example.com")
+    lines = sdk_lines(caplog)
+    assert any(line.startswith("PUT /customers/{customerId} -> 200 attempt=1") for line in lines)
+    assert any(line.startswith("POST /customers -> ReadError attempt=1") for line in lines)
+    text = "\n".join(lines).lower()
+    for secret_ish in ("x-api-key", "user-agent", "content-type", "ada@example.com"):
+        assert secret_ish not in text
+
+
+async def test_nothing_is_logged_above_debug_on_success(
+    httpx_mock: HTTPXMock, hb: HomebaseClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="homebase_async")
+    httpx_mock.add_response(url=url("/ping"), json=ok(PING))
+    await hb.ping()
+    assert sdk_lines(caplog) == []
+
+
+PATCH = Operation("patchCustomer", "PATCH", "/customers/{customerId}", Kind.UPDATE)
+
+
+async def _patch(raw: AuthenticatedClient) -> Any:
+    return await raw.get_async_httpx_client().patch("/customers/c1", json={"notes": "x"})
+
+
+async def test_patch_is_retried_like_put(httpx_mock: HTTPXMock, hb: HomebaseClient) -> None:
+    httpx_mock.add_response(method="PATCH", status_code=503)
+    httpx_mock.add_exception(httpx.ReadTimeout("slow"), method="PATCH")
+    httpx_mock.add_exception(
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        method="PATCH",
+    )
+    httpx_mock.add_response(method="PATCH", json=ok({"message": "Customer updated"}))
+    response = await hb._requester.call(PATCH, _patch)
+    assert response.status_code == 200
+    assert [r.method for r in httpx_mock.get_requests()] == ["PATCH"] * 4
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b'{"success": true, "data": [{"firstName": "no id"}]}',
+        b'{"success": true, "data": "a string"}',
+        b"[]",
+    ],
+)
+async def test_an_unparsable_success_is_not_retried(
+    httpx_mock: HTTPXMock, hb: HomebaseClient, body: bytes
+) -> None:
+    httpx_mock.add_response(method="GET", content=body)
+    with pytest.raises(UnexpectedResponseError):
+        await hb.customers.search(customer_id="c1")
+    assert len(httpx_mock.get_requests()) == 1
+
+
+@pytest.mark.parametrize("status", [200, 201, 202])
+@pytest.mark.parametrize("body", [b'{"success": true, "data": {"id": "wrong key"}}', b"<html>"])
+async def test_an_unparsable_created_body(
+    httpx_mock: HTTPXMock, hb: HomebaseClient, status: int, body: bytes
+) -> None:
+    # The create happened (2xx); only its id is unreadable: not an unknown outcome.
+    httpx_mock.add_response(method="POST", status_code=status, content=body)
+    with pytest.raises(UnexpectedResponseError):
+        await hb.customers.create(first_name="Ada", email="ada@example.com")
+    assert len(httpx_mock.get_requests()) == 1
+
+
+async def test_the_last_failure_is_not_counted_or_logged_as_a_retry(
+    httpx_mock: HTTPXMock, hb: HomebaseClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="homebase_async")
+    for _ in range(4):
+        httpx_mock.add_response(url=url("/ping"), status_code=503)
+    with pytest.raises(ServerError):
+        await hb.ping()
+    assert hb.stats == {"calls": 1, "attempts": 4, "retries": 3}
+    sleeps = [line for line in sdk_lines(caplog) if "sleep" in line]
+    assert [line.split(":")[1].split(",")[0] for line in sleeps] == [
+        " attempt 1 failed",
+        " attempt 2 failed",
+        " attempt 3 failed",
+    ]
+
+
+class _SteppingClock:
+    """Stands in for the `time` module of the request path: each reading is 10 s later."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 10.0
+        return self.now
+
+    @staticmethod
+    def perf_counter() -> float:
+        return time.perf_counter()
+
+
+async def test_total_timeout_stops_retrying(
+    httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(request_module, "time", _SteppingClock())
+    policy = RetryPolicy(max_attempts=10, total_timeout=15.0)
+    httpx_mock.add_response(url=url("/ping"), status_code=503)
+    httpx_mock.add_response(url=url("/ping"), status_code=503)
+    async with HomebaseClient(API_KEY, base_url=BASE_URL, retry=policy) as hb:
+        with pytest.raises(ServerError):
+            await hb.ping()
+    # Started at 10 s: the failure read at 20 s is retried, the one at 30 s is past 15 s.
+    assert len(httpx_mock.get_requests()) == 2
