@@ -68,8 +68,10 @@ class HomebaseClient:
     `api_key` falls back to `HOMEBASE_API_KEY`, `base_url` to `HOMEBASE_BASE_URL` and then the
     production URL. Plain http is refused except to a loopback host. `max_concurrency` caps
     the requests in flight across the client (and sizes the connection pool); `retry=None`
-    turns retries off. `transport` replaces the network (tests, the fake server);
-    `http_backend="aiohttp"` uses aiohttp's pool (the `aiohttp` extra). The SMS budget
+    turns retries off. `transport` replaces the network (tests, the fake server).
+    `http_backend` picks the connection pool: `"aiohttp"` (the default, also from
+    `HOMEBASE_HTTP_BACKEND`) or httpx's own `"httpx"`, which mocking libraries such as
+    pytest-httpx and respx intercept. The SMS budget
     (`hb.messages.budget`) is re-read from the server when older than `budget_max_age` s.
     """
 
@@ -82,7 +84,7 @@ class HomebaseClient:
         retry: RetryPolicy | None = RetryPolicy(),  # noqa: B008 - frozen, so safe to share
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         transport: httpx.AsyncBaseTransport | None = None,
-        http_backend: HttpBackend = "httpx",
+        http_backend: HttpBackend | None = None,
         keepalive_expiry: float = DEFAULT_KEEPALIVE_EXPIRY,
         budget_max_age: float = DEFAULT_BUDGET_MAX_AGE,
     ) -> None:
@@ -105,7 +107,10 @@ class HomebaseClient:
             raise ConfigurationError(str(exc)) from None
         owns = transport is None
         if transport is None:
-            transport = build_transport(http_backend, max_concurrency, keepalive_expiry)
+            # aiohttp's pool by default: httpx 0.28's own pool loses most of its throughput
+            # past ~20 requests in flight (encode/httpx#3215; see the README's Performance).
+            backend = http_backend or os.environ.get("HOMEBASE_HTTP_BACKEND") or "aiohttp"
+            transport = build_transport(backend, max_concurrency, keepalive_expiry)
         shared = _Shared(
             api_key=_Secret(key),
             base_url=url,
@@ -156,7 +161,10 @@ class HomebaseClient:
     def with_options(self, *, timeout: Any = _KEEP, retry: Any = _KEEP) -> HomebaseClient:
         """A copy with other settings that shares the connection pool, permits and budget."""
         copy = object.__new__(HomebaseClient)
-        new_timeout = self._timeout if timeout is _KEEP else make_timeout(timeout)
+        try:
+            new_timeout = self._timeout if timeout is _KEEP else make_timeout(timeout)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
         new_retry = self._retry if retry is _KEEP else retry
         if new_retry is not None and not isinstance(new_retry, RetryPolicy):
             raise ConfigurationError(f"retry must be a RetryPolicy or None, got {new_retry!r}")

@@ -47,8 +47,11 @@ class RetryPolicy:
     max_backoff: float = attrs.field(default=8.0, validator=_non_negative)
     jitter: float = attrs.field(default=0.25, validator=_non_negative)
     max_retry_after: float = attrs.field(default=60.0, validator=_non_negative)
-    budget_tokens: float = attrs.field(default=10.0, validator=_positive)
-    budget_refill: float = attrs.field(default=0.1, validator=_non_negative)
+    # 50 tokens absorb a burst of failures among many requests in flight without cutting
+    # retries off; a refill of 0.5 keeps retrying while up to a third of attempts fail
+    # (break-even r / (1 + r)), and an outage still costs at most 25 retries in all.
+    budget_tokens: float = attrs.field(default=50.0, validator=_positive)
+    budget_refill: float = attrs.field(default=0.5, validator=_non_negative)
 
 
 def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:

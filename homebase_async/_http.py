@@ -60,7 +60,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def build_transport(
-    backend: HttpBackend, max_concurrency: int, keepalive_expiry: float
+    backend: HttpBackend | str, max_concurrency: int, keepalive_expiry: float
 ) -> httpx.AsyncBaseTransport:
     """A pooled transport with as many kept-alive connections as requests in flight."""
     # Keeping fewer idle connections than the cap would make every burst reconnect.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import warnings
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -16,8 +17,10 @@ from ._ratelimit import AdaptiveLimiter, Throttle
 __all__ = ["LookupResult", "lookup"]
 
 MAX_PER_REQUEST = 100
-# Aim below the cap: a response of exactly 100 may be truncated and costs a split.
-TARGET_RESULTS = 85
+# A response of exactly 100 may be truncated and costs a split: aim at 99 at most, with a
+# margin of SAFETY standard deviations of the matches a chunk of that size would bring.
+MOST_RESULTS = 99
+SAFETY = 2.0
 
 Search = Callable[[list[str]], Awaitable[list[Customer]]]
 
@@ -64,8 +67,10 @@ class _Run:
     on_progress: Progress | None
     cursor: int = 0
     pending: list[list[str]] = attrs.field(factory=list)
-    results_seen: int = 0
+    # Matches per identifier over the answers so far (mean and variance size the chunks).
     identifiers_seen: int = 0
+    count_sum: float = 0.0
+    count_squares: float = 0.0
     requests: int = 0
     done: int = 0
     found: dict[str, dict[str, Customer]] = attrs.field(factory=dict)
@@ -77,12 +82,23 @@ class _Run:
             return self.pending.pop()
         if self.cursor >= len(self.norms):
             return None
-        # Size the chunk from the matches per identifier seen so far (1 assumed at first).
-        ratio = (self.results_seen + 1) / (self.identifiers_seen + 1)
-        size = max(1, min(MAX_PER_REQUEST, int(TARGET_RESULTS / ratio)))
+        size = self.chunk_size()
         chunk = self.norms[self.cursor : self.cursor + size]
         self.cursor += len(chunk)
         return chunk
+
+    def chunk_size(self) -> int:
+        """The largest chunk whose matches stay under the cap with a safe margin.
+
+        Until answers arrive, one match per identifier with a variance of one is assumed.
+        """
+        seen = self.identifiers_seen
+        mean = (self.count_sum + 1) / (seen + 1)
+        variance = max((self.count_squares + 2) / (seen + 1) - mean * mean, 0.0)
+        spread = SAFETY * math.sqrt(variance) + 1e-9
+        # k * mean + spread * sqrt(k) <= MOST_RESULTS, solved for sqrt(k).
+        root = (-spread + math.sqrt(spread * spread + 4 * mean * MOST_RESULTS)) / (2 * mean)
+        return max(1, min(MAX_PER_REQUEST, int(root * root)))
 
     async def worker(self) -> None:
         while (chunk := self.next_chunk()) is not None:
@@ -101,16 +117,19 @@ class _Run:
                 continue
             if len(customers) >= MAX_PER_REQUEST:
                 self.truncated.append(chunk[0])
-            self.results_seen += len(customers)
-            self.identifiers_seen += len(chunk)
             self._attribute(chunk, customers)
             self._progress(len(chunk))
 
     def _attribute(self, chunk: list[str], customers: list[Customer]) -> None:
         wanted = set(chunk)
+        counts = dict.fromkeys(chunk, 0)
         for customer in customers:
             for key in _keys(customer) & wanted:
                 self.found.setdefault(key, {})[customer.customer_id] = customer
+                counts[key] += 1
+        self.identifiers_seen += len(chunk)
+        self.count_sum += sum(counts.values())
+        self.count_squares += sum(n * n for n in counts.values())
 
     def _progress(self, count: int) -> None:
         self.done += count

@@ -71,53 +71,68 @@ class Requester:
     async def call(self, op: Operation, send: Send) -> Response[Any]:
         """Run `send` under the retry policy; raise the typed error of the last failure."""
         self.stats["calls"] += 1
-        policy = self.policy
         try:
-            if policy is None:
+            try:
+                # The first attempt runs outside stamina: entering a retry context costs more
+                # than a loopback round trip, and most calls never need one.
                 return await self._attempt(op, send, 1)
-            number = 0
-            started = time.monotonic()
-
-            def decide(exc: Exception) -> bool | float:
-                wait = retry_wait(exc, op.kind, policy)
-                if wait is False:
-                    return False
-                # stamina stops here anyway; deciding it first keeps the retry count and the
-                # log honest (no "sleep" line, no retry counted, for a retry that never runs).
-                if number >= policy.max_attempts:
-                    return False
-                if time.monotonic() - started >= policy.total_timeout:
-                    _log.debug("%s: retry time limit reached, not retrying", op.name)
-                    return False
-                if not self.budget.allows_retry:
-                    _log.debug("%s: retry budget spent, not retrying", op.name)
-                    return False
-                self.stats["retries"] += 1
-                if _log.isEnabledFor(logging.DEBUG):
-                    _log.debug(
-                        "%s %s: attempt %d failed, sleep %s",
-                        op.method,
-                        op.path,
-                        number,
-                        describe_wait(wait, policy, number),
-                    )
-                return wait
-
-            async for attempt in stamina.retry_context(
-                on=decide,
-                attempts=policy.max_attempts,
-                timeout=policy.total_timeout,
-                wait_initial=policy.initial_backoff,
-                wait_max=policy.max_backoff,
-                wait_jitter=policy.jitter,
-            ):
-                with attempt:
-                    number += 1
-                    return await self._attempt(op, send, number)
+            except HomebaseError as first:
+                if self.policy is None:
+                    raise
+                return await self._retry(op, send, self.policy, first)
         except HomebaseError as exc:
             if outcome_unknown(exc, op.kind):
                 raise WriteOutcomeUnknownError(op.name, exc) from exc
             raise
+
+    async def _retry(
+        self, op: Operation, send: Send, policy: RetryPolicy, first: HomebaseError
+    ) -> Response[Any]:
+        number = 1
+        started = time.monotonic()
+        pending: HomebaseError | None = first
+
+        def decide(exc: Exception) -> bool | float:
+            wait = retry_wait(exc, op.kind, policy)
+            if wait is False:
+                return False
+            # stamina stops here anyway; deciding it first keeps the retry count and the
+            # log honest (no "sleep" line, no retry counted, for a retry that never runs).
+            if number >= policy.max_attempts:
+                return False
+            if time.monotonic() - started >= policy.total_timeout:
+                _log.debug("%s: retry time limit reached, not retrying", op.name)
+                return False
+            if not self.budget.allows_retry:
+                _log.debug("%s: retry budget spent, not retrying", op.name)
+                return False
+            self.stats["retries"] += 1
+            if _log.isEnabledFor(logging.DEBUG):
+                _log.debug(
+                    "%s %s: attempt %d failed, sleep %s",
+                    op.method,
+                    op.path,
+                    number,
+                    describe_wait(wait, policy, number),
+                )
+            return wait
+
+        async for attempt in stamina.retry_context(
+            on=decide,
+            attempts=policy.max_attempts,
+            timeout=policy.total_timeout,
+            wait_initial=policy.initial_backoff,
+            wait_max=policy.max_backoff,
+            wait_jitter=policy.jitter,
+        ):
+            with attempt:
+                if pending is not None:
+                    # stamina's first attempt is the one already made: it decides on that
+                    # failure, sleeps, and counts it against the attempt cap.
+                    failure, pending = pending, None
+                    raise failure
+                number += 1
+                return await self._attempt(op, send, number)
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
     async def _attempt(self, op: Operation, send: Send, number: int) -> Response[Any]:

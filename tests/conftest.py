@@ -17,10 +17,13 @@ from homebase_async import HomebaseClient, RetryPolicy
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """No test depends on the developer's HOMEBASE_* variables."""
-    for name in ("HOMEBASE_API_KEY", "HOMEBASE_BASE_URL", "HOMEBASE_LOG"):
+    for name in ("HOMEBASE_API_KEY", "HOMEBASE_BASE_URL", "HOMEBASE_LOG", "HOMEBASE_HTTP_BACKEND"):
         monkeypatch.delenv(name, raising=False)
+    if "httpx_mock" in request.fixturenames:
+        # pytest-httpx intercepts httpx's own pool, not the default aiohttp one.
+        monkeypatch.setenv("HOMEBASE_HTTP_BACKEND", "httpx")
 
 
 @pytest.fixture(autouse=True)

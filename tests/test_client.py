@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from _support import API_KEY, BASE_URL, PING, fail, ok, url
+from httpx_aiohttp import AiohttpTransport
 from pytest_httpx import HTTPXMock
 
 from homebase_async import (
@@ -225,15 +226,44 @@ def test_copies_share_the_connection_pool() -> None:
     hb = HomebaseClient(API_KEY, base_url=BASE_URL)
     copy = hb.with_options(timeout=1.0, retry=None).with_options(retry=RetryPolicy())
     pool = hb.raw.get_async_httpx_client()._transport
-    assert isinstance(pool, httpx.AsyncHTTPTransport)
+    assert isinstance(pool, AiohttpTransport)  # the default backend
     assert copy.raw.get_async_httpx_client()._transport is pool
     assert copy.max_concurrency == hb.max_concurrency
+
+
+@pytest.mark.parametrize(
+    ("argument", "env", "expected"),
+    [
+        (None, None, AiohttpTransport),
+        ("httpx", None, httpx.AsyncHTTPTransport),
+        (None, "httpx", httpx.AsyncHTTPTransport),
+        ("aiohttp", "httpx", AiohttpTransport),
+    ],
+)
+def test_http_backend_from_argument_then_environment(
+    monkeypatch: pytest.MonkeyPatch, argument: str | None, env: str | None, expected: type
+) -> None:
+    if env is not None:
+        monkeypatch.setenv("HOMEBASE_HTTP_BACKEND", env)
+    hb = HomebaseClient(API_KEY, base_url=BASE_URL, http_backend=argument)  # type: ignore[arg-type]
+    assert type(hb.raw.get_async_httpx_client()._transport) is expected
+
+
+def test_unknown_http_backend_in_the_environment_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOMEBASE_HTTP_BACKEND", "requests")
+    with pytest.raises(ConfigurationError, match="http_backend"):
+        HomebaseClient(API_KEY, base_url=BASE_URL)
 
 
 async def test_with_options_refuses_bad_settings() -> None:
     hb = HomebaseClient(API_KEY, base_url=BASE_URL)
     with pytest.raises(ConfigurationError):
         hb.with_options(retry="never")
+    for timeout in (-1, 0, float("nan"), "30"):
+        with pytest.raises(ConfigurationError, match="timeout"):
+            hb.with_options(timeout=timeout)
 
 
 async def test_copies_share_the_concurrency_cap() -> None:

@@ -19,8 +19,8 @@ def test_defaults() -> None:
     policy = RetryPolicy()
     assert policy.max_attempts == 4
     assert policy.max_retry_after == 60.0
-    assert policy.budget_tokens == 10.0
-    assert policy.budget_refill == 0.1
+    assert policy.budget_tokens == 50.0
+    assert policy.budget_refill == 0.5
     assert DEFAULT_BASE_URL.startswith("https://")
     assert DEFAULT_TIMEOUT > 0
     assert DEFAULT_MAX_CONCURRENCY >= 1

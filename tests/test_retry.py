@@ -136,7 +136,7 @@ def test_describe_wait() -> None:
 
 
 def test_budget_follows_grpc_throttling() -> None:
-    budget = RetryBudget.for_policy(RetryPolicy())
+    budget = RetryBudget.for_policy(RetryPolicy(budget_tokens=10, budget_refill=0.1))
     assert (budget.max_tokens, budget.refill, budget.tokens) == (10.0, 0.1, 10.0)
     for _ in range(4):
         budget.on_failure()
@@ -157,8 +157,20 @@ def test_budget_follows_grpc_throttling() -> None:
 
 def test_default_policy() -> None:
     policy = RetryPolicy()
-    assert policy.budget_tokens == 10
-    assert policy.budget_refill == 0.1
+    assert policy.budget_tokens == 50
+    assert policy.budget_refill == 0.5
+    # Retries keep going while a third of attempts fail, and stop beyond that.
+    budget = RetryBudget.for_policy(policy)
+    for _ in range(300):
+        budget.on_failure()
+        budget.on_success()
+        budget.on_success()
+    assert budget.allows_retry
+    for _ in range(300):
+        budget.on_failure()
+        budget.on_failure()
+        budget.on_success()
+    assert not budget.allows_retry
     assert policy.max_attempts >= 2
 
 
@@ -620,7 +632,7 @@ async def test_a_daily_message_elsewhere_is_an_ordinary_429(
 
 
 async def test_the_budget_stops_retries(httpx_mock: HTTPXMock) -> None:
-    policy = RetryPolicy(max_attempts=50)
+    policy = RetryPolicy(max_attempts=50, budget_tokens=10)
     async with HomebaseClient(API_KEY, base_url=BASE_URL, retry=policy) as hb:
         for _ in range(5):
             httpx_mock.add_response(url=url("/ping"), status_code=503)
