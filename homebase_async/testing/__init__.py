@@ -5,7 +5,12 @@ fake = FakeHomebase(faults=Faults(error_rates={503: 0.1}))
 customer_id = fake.add_customer(first_name="Ada", phone="+13035550100")
 async with httpx.AsyncClient(transport=fake.transport(), base_url=fake.base_url) as client:
     ...
+async with HomebaseClient(fake.api_key, base_url=fake.base_url, transport=fake.transport()) as hb:
+    ...
 ```
+
+`fake.base_url` is `http://127.0.0.1/api/v1`: the in-process transport ignores the host, and a
+loopback host is the only one `HomebaseClient` accepts over plain http.
 
 Where the API's documentation is silent, the fake decides as follows:
 

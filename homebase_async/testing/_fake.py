@@ -41,9 +41,12 @@ class FakeHomebase:
     (an aware datetime, a callable returning one, or None for the real clock) drives
     "today" for jobs (in `timezone`), record timestamps and the SMS day, which rolls over at
     UTC midnight. Jobs and leads show their customer as it is when they are read.
+
+    `base_url` is for the in-process `transport()`, which ignores the host: it is a loopback
+    URL so that `HomebaseClient`, which refuses plain http to any other host, accepts it.
     """
 
-    base_url: ClassVar[str] = "http://homebase.fake/api/v1"
+    base_url: ClassVar[str] = "http://127.0.0.1/api/v1"
 
     def __init__(
         self,

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from _testing_support import data, error
 
+from homebase_async import HomebaseClient
 from homebase_async.testing import ConnectionDropped, FakeHomebase, Faults
 
 OPERATIONS = [
@@ -46,6 +47,16 @@ async def test_ping_names_the_business(client: httpx.AsyncClient) -> None:
         "email": "owner@example.com",
         "timestamp": "2024-01-15T14:30:00.000Z",
     }
+
+
+async def test_the_sdk_client_accepts_the_base_url(fake: FakeHomebase) -> None:
+    # HomebaseClient refuses plain http except to a loopback host: base_url must be one.
+    assert fake.base_url == "http://127.0.0.1/api/v1"
+    transport = fake.transport()
+    async with HomebaseClient(fake.api_key, base_url=fake.base_url, transport=transport) as hb:
+        ping = await hb.ping()
+    assert ping.email == "owner@example.com"
+    assert [(r.method, r.route, r.status) for r in fake.requests] == [("GET", "/ping", 200)]
 
 
 @pytest.mark.parametrize("path", ["/nothing", "/customers/a/b", "/customers/"])
