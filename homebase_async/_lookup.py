@@ -22,7 +22,12 @@ MAX_PER_REQUEST = 100
 MOST_RESULTS = 99
 SAFETY = 2.0
 
+# A chunk whose request failed after the client's own retries goes back to the end of the
+# queue this many times, if its error is transient: a bulk run outlasts a bad minute.
+REQUEUES = 2
+
 Search = Callable[[list[str]], Awaitable[list[Customer]]]
+Transient = Callable[[HomebaseError], bool]
 
 
 @attrs.frozen(kw_only=True)
@@ -65,8 +70,10 @@ class _Run:
     limiter: AdaptiveLimiter
     norms: list[str]
     on_progress: Progress | None
+    transient: Transient
     cursor: int = 0
     pending: list[list[str]] = attrs.field(factory=list)
+    requeued: dict[tuple[str, ...], int] = attrs.field(factory=dict)
     # Matches per identifier over the answers so far (mean and variance size the chunks).
     identifiers_seen: int = 0
     count_sum: float = 0.0
@@ -108,6 +115,12 @@ class _Run:
                 try:
                     customers = await self.search(chunk)
                 except HomebaseError as exc:
+                    key = tuple(chunk)
+                    tries = self.requeued.get(key, 0)
+                    if tries < REQUEUES and self.transient(exc):
+                        self.requeued[key] = tries + 1
+                        self.pending.insert(0, chunk)  # popped last: the others go first
+                        continue
                     self.failed.update(dict.fromkeys(chunk, exc))
                     self._progress(len(chunk))
                     continue
@@ -144,6 +157,7 @@ async def lookup(
     concurrency: int,
     throttle: Throttle,
     on_progress: Progress | None = None,
+    transient: Transient = lambda _exc: False,
 ) -> LookupResult:
     """Find the customers of every identifier; see `Customers.lookup`."""
     if isinstance(identifiers, str):
@@ -164,6 +178,7 @@ async def lookup(
         limiter=AdaptiveLimiter(concurrency),
         norms=unique(_norm(i) for i in valid),
         on_progress=on_progress,
+        transient=transient,
     )
     throttle.limiters.add(run.limiter)
     try:

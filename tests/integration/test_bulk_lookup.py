@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import warnings
 
+import httpx
 import pytest
 
 from homebase_async import HomebaseClient, TruncatedResultWarning, ValidationError
@@ -128,3 +129,52 @@ async def test_lookup_reports_failed_requests_per_identifier(fake: FakeHomebase)
             result = await hb.customers.lookup(["+13035550100", "x@example.com"])
     assert set(result.failed) == {"+13035550100", "x@example.com"}
     assert all(isinstance(e, ServerError) for e in result.failed.values())
+    # Two attempts per call, and the chunk was queued again twice before it was given up.
+    assert fake.stats.total == 2 * 3
+
+
+class _DownFor(httpx.AsyncBaseTransport):
+    """Answers the first `count` requests with `status`, then passes them to the fake."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, count: int, status: int) -> None:
+        self.inner, self.count, self.status = inner, count, status
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.count > 0:
+            self.count -= 1
+            return httpx.Response(self.status, json={"success": False, "error": "down"})
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_chunk_that_fails_after_retries_is_queued_again(fake: FakeHomebase) -> None:
+    from homebase_async import RetryPolicy
+
+    ada = fake.add_customer(first_name="Ada", phone="+13035550100")
+    async with HomebaseClient(
+        "test-key",
+        base_url="http://127.0.0.1/api/v1",
+        transport=_DownFor(fake.transport(), count=4, status=503),
+        retry=RetryPolicy(max_attempts=2),
+    ) as hb:
+        result = await hb.customers.lookup(["+13035550100", "x@example.com"])
+    assert result.failed == {}
+    assert [c.customer_id for c in result.matches["+13035550100"]] == [ada]
+    assert result.missing == ["x@example.com"]
+    assert hb.stats["attempts"] == 5  # 2 + 2 failed, then the third round succeeded
+
+
+@pytest.mark.parametrize(("status", "retry"), [(400, True), (503, False)])
+async def test_no_new_round_for_a_permanent_error_or_without_retries(
+    fake: FakeHomebase, status: int, retry: bool
+) -> None:
+    from homebase_async import RetryPolicy
+
+    async with HomebaseClient(
+        "test-key",
+        base_url="http://127.0.0.1/api/v1",
+        transport=_DownFor(fake.transport(), count=100, status=status),
+        retry=RetryPolicy(max_attempts=2) if retry else None,
+    ) as hb:
+        result = await hb.customers.lookup(["+13035550100"])
+    assert set(result.failed) == {"+13035550100"}
+    assert hb.stats["attempts"] == 1
