@@ -159,7 +159,11 @@ class HomebaseClient:
             shared.sms.max_age = shared.budget_max_age
 
     def with_options(self, *, timeout: Any = _KEEP, retry: Any = _KEEP) -> HomebaseClient:
-        """A copy with other settings that shares the connection pool, permits and budget."""
+        """A copy with other settings that shares the connection pool, permits and budget.
+
+        The retry budget stays the client's: a new `retry` policy changes attempts and waits,
+        not the budget's size.
+        """
         copy = object.__new__(HomebaseClient)
         try:
             new_timeout = self._timeout if timeout is _KEEP else make_timeout(timeout)
@@ -183,7 +187,10 @@ class HomebaseClient:
 
     @property
     def stats(self) -> dict[str, int]:
-        """Counters of this client view: logical calls, attempts and retries."""
+        """Counters of this client view: logical calls, attempts and retries.
+
+        After bulk iteration a `requests` key also counts the pagination requests made.
+        """
         return dict(self._requester.stats)
 
     async def ping(self) -> PingData:

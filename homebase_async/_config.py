@@ -30,13 +30,16 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[float], value: f
 class RetryPolicy:
     """How failed calls are retried. Frozen; pass `retry=None` to the client to turn retries off.
 
-    Attempt *n* (counting from 1) waits `min(max_backoff, initial_backoff * 2 ** (n - 1))`
-    plus up to `jitter` seconds at random, unless the server sent `Retry-After`, which is
-    honoured up to `max_retry_after`; a longer wait raises `RateLimitError` instead of sleeping.
+    After failed attempt *n* (counting from 1) the wait is
+    `min(max_backoff, initial_backoff * 2 ** (n - 1) + random jitter up to jitter)`, unless the
+    server sent `Retry-After`, which is honoured up to `max_retry_after`; a longer wait raises
+    `RateLimitError` instead of sleeping.
 
     The retry budget follows gRPC's retry throttling: every failed attempt spends one token,
-    every success earns back `budget_refill` tokens, and retries stop while fewer than half of
-    `budget_tokens` are left, so a failing server does not receive a multiple of the load.
+    every success earns back `budget_refill` tokens, and retries stop once half of
+    `budget_tokens` or fewer are left, so a failing server does not receive a multiple of the
+    load. The budget belongs to the client: copies made by `with_options` share it, sized by
+    the policy the client was built with.
     """
 
     max_attempts: int = attrs.field(

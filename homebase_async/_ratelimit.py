@@ -170,6 +170,15 @@ class BudgetTracker:
         new_used = known.used + (1 if counted else 0) if used is None else max(known.used, used)
         self.known = attrs.evolve(known, used=new_used, limit=limit or known.limit)
 
+    def observe(self, *, limit: int, used: int) -> None:
+        """Take in a reading of `/messages/stats` made outside a reservation."""
+        now = dt.datetime.now(dt.UTC)
+        known = self.known
+        if known is not None and known.checked_at.date() == now.date():
+            # Sends of ours still in flight may not be counted by the server yet.
+            used = max(used, known.used)
+        self.known = SmsBudget(limit=limit, used=used, checked_at=now)
+
     def exhaust(self) -> None:
         """The server said the quota is reached."""
         self._in_flight -= 1

@@ -101,18 +101,19 @@ class Requester:
             if number >= policy.max_attempts:
                 return False
             if time.monotonic() - started >= policy.total_timeout:
-                _log.debug("%s: retry time limit reached, not retrying", op.name)
+                _log.info("%s: retry time limit reached, not retrying", op.name)
                 return False
             if not self.budget.allows_retry:
-                _log.debug("%s: retry budget spent, not retrying", op.name)
+                _log.info("%s: retry budget spent, not retrying", op.name)
                 return False
             self.stats["retries"] += 1
-            if _log.isEnabledFor(logging.DEBUG):
-                _log.debug(
-                    "%s %s: attempt %d failed, sleep %s",
+            if _log.isEnabledFor(logging.INFO):
+                _log.info(
+                    "%s %s: attempt %d failed (%s), sleep %s",
                     op.method,
                     op.path,
                     number,
+                    type(exc).__name__,
                     describe_wait(wait, policy, number),
                 )
             return wait
@@ -180,5 +181,10 @@ class Requester:
             self.budget.on_failure()
         overloaded = isinstance(error, APIStatusError) and error.status_code in (429, 503)
         if overloaded and not isinstance(error, DailyLimitExceededError):
-            self.throttle.on_overload(getattr(error, "retry_after", None))
+            retry_after = getattr(error, "retry_after", None)
+            if retry_after is not None and self.policy is not None:
+                # A wait beyond the policy's maximum was refused for this call (RateLimitError);
+                # bulk work pauses no longer than the policy would have slept.
+                retry_after = min(retry_after, self.policy.max_retry_after)
+            self.throttle.on_overload(retry_after)
         return error

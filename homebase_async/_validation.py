@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol, TypeVar
 
 import attrs
+import homebase_api.models
 
 from ._errors import ValidationError
 
@@ -102,13 +104,43 @@ def check_text(field: str, value: object) -> str:
 
 
 def _snake_to_api(cls: type[Any], data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Accept the model's Python names as well as the API's camelCase ones."""
+    """Accept the model's Python names as well as the API's camelCase ones, nested too."""
     names = {f.name for f in attrs.fields(cls) if f.init}
     if not data or not set(data) <= names:
         return data
-    model = cls(**data)
+    hints = _field_hints(cls)
+    model = cls(**{key: _nested(hints.get(key), value) for key, value in data.items()})
     out: dict[str, Any] = model.to_dict()
     return out
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _field_hints(cls: type[Any]) -> dict[str, Any]:
+    # The generated models name their nested models as strings imported under TYPE_CHECKING.
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, localns=vars(homebase_api.models))
+    return _HINTS[cls]
+
+
+def _models_in(hint: Any) -> list[type[Any]]:
+    if isinstance(hint, type) and attrs.has(hint) and hasattr(hint, "from_dict"):
+        return [hint]
+    return [model for arg in typing.get_args(hint) for model in _models_in(arg)]
+
+
+def _nested(hint: Any, value: Any) -> Any:
+    """A mapping (or list of mappings) given for a nested model, as that model."""
+    models = _models_in(hint)
+    if len(models) != 1:
+        return value
+    [model] = models
+    if isinstance(value, Mapping):
+        return model.from_dict(_snake_to_api(model, value))
+    if isinstance(value, list):
+        return [_nested(hint, item) if isinstance(item, Mapping) else item for item in value]
+    return value
 
 
 def to_model(field: str, cls: type[_M], value: _M | Mapping[str, Any]) -> _M:

@@ -119,6 +119,12 @@ async def test_create_line_item_forms(httpx_mock: HTTPXMock, hb: HomebaseClient)
             LineItem(name="Model", quantity=2, unit_price="10.00"),
             {"name": "Python names", "quantity": 1.5, "unit_price": Decimal("19.99")},
             {
+                "name": "Nested Python names",
+                "quantity": 1,
+                "unit_price": "7",
+                "tax_rate": {"name": "T", "rate": 5},
+            },
+            {
                 "name": "API names",
                 "quantity": 1,
                 "unitPrice": 5,
@@ -131,6 +137,12 @@ async def test_create_line_item_forms(httpx_mock: HTTPXMock, hb: HomebaseClient)
     assert body["lineItems"] == [
         {"name": "Model", "quantity": 2, "unitPrice": "10.00"},
         {"name": "Python names", "quantity": 1.5, "unitPrice": "19.99"},
+        {
+            "name": "Nested Python names",
+            "quantity": 1,
+            "unitPrice": "7",
+            "taxRate": {"name": "T", "rate": "5"},
+        },
         {
             "name": "API names",
             "quantity": 1,

@@ -82,6 +82,10 @@ async def test_stats_request(httpx_mock: HTTPXMock, hb: HomebaseClient) -> None:
     assert isinstance(stats, MessageStats)
     assert stats.limits.per_day == 500
     assert (stats.usage.daily_used, stats.usage.daily_remaining) == (50, 450)
+    # The reading also becomes the budget, so a send right after needs no second read.
+    budget = hb.messages.budget
+    assert budget is not None
+    assert (budget.limit, budget.used, budget.remaining) == (500, 50, 450)
     [request] = httpx_mock.get_requests()
     assert request.url.query == b""
 

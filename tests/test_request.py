@@ -34,7 +34,7 @@ def sdk_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "homebase_async"]
 
 
-async def test_a_debug_line_per_attempt_and_per_sleep(
+async def test_a_debug_line_per_attempt_and_an_info_line_per_retry(
     httpx_mock: HTTPXMock, hb: HomebaseClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="homebase_async")
@@ -53,13 +53,15 @@ async def test_a_debug_line_per_attempt_and_per_sleep(
     ]
     sleeps = [line for line in lines if "sleep" in line]
     assert sleeps == [
-        "GET /ping: attempt 1 failed, sleep 0.25s + up to 0.25s jitter",
-        "GET /ping: attempt 2 failed, sleep 2.00s (Retry-After)",
-        "GET /ping: attempt 3 failed, sleep 1.00s + up to 0.25s jitter",
+        "GET /ping: attempt 1 failed (ServerError), sleep 0.25s + up to 0.25s jitter",
+        "GET /ping: attempt 2 failed (RateLimitError), sleep 2.00s (Retry-After)",
+        "GET /ping: attempt 3 failed (TransportError), sleep 1.00s + up to 0.25s jitter",
     ]
+    # HOMEBASE_LOG=info shows the retries; =debug adds every attempt.
     for record in caplog.records:
         if record.name == "homebase_async":
-            assert record.levelno == logging.DEBUG
+            expected = logging.INFO if "sleep" in record.getMessage() else logging.DEBUG
+            assert record.levelno == expected
 
 
 async def test_log_lines_name_the_path_template_and_never_headers(
@@ -149,9 +151,9 @@ async def test_the_last_failure_is_not_counted_or_logged_as_a_retry(
     assert hb.stats == {"calls": 1, "attempts": 4, "retries": 3}
     sleeps = [line for line in sdk_lines(caplog) if "sleep" in line]
     assert [line.split(":")[1].split(",")[0] for line in sleeps] == [
-        " attempt 1 failed",
-        " attempt 2 failed",
-        " attempt 3 failed",
+        " attempt 1 failed (ServerError)",
+        " attempt 2 failed (ServerError)",
+        " attempt 3 failed (ServerError)",
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from email.utils import format_datetime
 from typing import Any
@@ -289,6 +290,9 @@ async def test_retry_after_beyond_the_maximum_raises_without_sleeping(
     assert info.value.retry_after > 60.0
     assert sleeps == []
     assert len(httpx_mock.get_requests()) == 1
+    # Bulk work of the client pauses no longer than the policy's maximum, not for hours.
+    pause = hb._requester.throttle.paused_until - time.monotonic()
+    assert 55.0 < pause <= 60.0
 
 
 async def test_retry_after_beyond_the_maximum_on_a_create(

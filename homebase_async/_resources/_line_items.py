@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from homebase_api.models import LegacyLeadSource, LineItem, TaxRate
+from homebase_api.types import Unset
 
 from .._errors import ValidationError
 from .._validation import decimal_string, to_model
@@ -23,7 +24,8 @@ def _line_item(index: int, value: LineItemInput) -> LineItem:
     if isinstance(item.quantity, bool) or not isinstance(item.quantity, int | float):
         raise ValidationError(f"{field}.quantity", f"must be a number, got {item.quantity!r}")
     item.unit_price = decimal_string(f"{field}.unit_price", item.unit_price)
-    if isinstance(item.tax_rate, TaxRate) and isinstance(item.tax_rate.rate, str):
+    if isinstance(item.tax_rate, TaxRate) and not isinstance(item.tax_rate.rate, Unset):
+        # A percent as the API's decimal string, whether given as a string or a number.
         item.tax_rate.rate = decimal_string(f"{field}.tax_rate.rate", item.tax_rate.rate)
     return item
 

@@ -182,4 +182,5 @@ class Messages(Resource):
             STATS, lambda raw: get_message_stats.asyncio_detailed(client=raw)
         )
         stats: MessageStats = data_of(STATS, response)
+        self._tracker.observe(limit=stats.limits.per_day, used=stats.usage.daily_used)
         return stats

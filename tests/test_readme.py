@@ -1,0 +1,200 @@
+"""README.md: its Python examples run as written against the fake, its tables match the code.
+
+Every ```python block runs, unless it contains the marker `# not run`:
+
+- a block calling `asyncio.run(` is a program: it runs in a worker thread, with
+  HOMEBASE_API_KEY and HOMEBASE_BASE_URL pointing at a FakeHomebase served on loopback;
+- a block defining `test_` functions is a pytest module: it runs in a pytest subprocess;
+- any other block is a snippet with top-level `await` (as in `python -m asyncio`): it runs
+  with `hb = HomebaseClient()`, built from the same environment.
+
+The fake holds what the examples name: Ada (+13035550100, ada@example.com), Grace
+(+13035550101), jobs all through 2025, and leads. Tracebacks give README.md line numbers.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import inspect
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+import attrs
+import pytest
+import yaml
+
+from homebase_async import HomebaseClient, RetryPolicy
+from homebase_async.testing import FakeHomebase
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+TEXT = README.read_text(encoding="utf-8")
+NOT_RUN = "# not run"
+
+
+@attrs.frozen
+class Block:
+    """One ```python block: where it starts in README.md, and its code."""
+
+    line: int
+    code: str
+
+    @property
+    def kind(self) -> str:
+        if "asyncio.run(" in self.code:
+            return "program"
+        if re.search(r"^(async )?def test_", self.code, re.MULTILINE):
+            return "pytest"
+        return "snippet"
+
+    def compiled(self) -> CodeType:
+        # Padded so that the code's line numbers are README.md's.
+        source = "\n" * (self.line - 1) + self.code
+        return compile(source, str(README), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+    def __str__(self) -> str:
+        return f"README.md:{self.line}"
+
+
+def _blocks() -> list[Block]:
+    found = []
+    for match in re.finditer(r"^```python\n(.*?)^```$", TEXT, re.MULTILINE | re.DOTALL):
+        code = match.group(1)
+        if NOT_RUN not in code:
+            found.append(Block(TEXT.count("\n", 0, match.start(1)) + 1, code))
+    return found
+
+
+BLOCKS = _blocks()
+
+
+def _of_kind(kind: str) -> list[Block]:
+    return [block for block in BLOCKS if block.kind == kind]
+
+
+def _section(heading: str) -> str:
+    """The text under `heading` up to the next heading of the same or a higher level."""
+    level = heading.split(" ", 1)[0]
+    start = TEXT.index(f"\n{heading}\n")
+    rest = TEXT[start + len(heading) + 2 :]
+    end = re.search(rf"^#{{1,{len(level)}}} ", rest, re.MULTILINE)
+    return rest if end is None else rest[: end.start()]
+
+
+@pytest.fixture
+async def served(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHomebase]:
+    """The fake on loopback with the examples' data, and the environment pointing at it."""
+    fake = FakeHomebase(seed=1)
+    fake.add_customer(
+        first_name="Ada", last_name="Lovelace", phone="+13035550100", email="ada@example.com"
+    )
+    fake.add_customer(
+        first_name="Grace", last_name="Hopper", phone="+13035550101", email="grace@example.com"
+    )
+    year = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+    fake.populate(customers=200, jobs=1_000, leads=60, start=year[0], end=year[1])
+    async with fake.serve() as base_url:
+        monkeypatch.setenv("HOMEBASE_API_KEY", fake.api_key)
+        monkeypatch.setenv("HOMEBASE_BASE_URL", base_url)
+        yield fake
+
+
+def test_every_kind_of_example_is_found() -> None:
+    assert {block.kind for block in BLOCKS} == {"program", "pytest", "snippet"}
+
+
+@pytest.mark.parametrize("block", _of_kind("program"), ids=str)
+async def test_program(block: Block, served: FakeHomebase) -> None:
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    # In a thread: the program runs its own event loop while this one serves the fake.
+    await asyncio.to_thread(exec, block.compiled(), namespace)
+
+
+@pytest.mark.parametrize("block", _of_kind("snippet"), ids=str)
+async def test_snippet(block: Block, served: FakeHomebase) -> None:
+    async with HomebaseClient() as hb:
+        result = eval(block.compiled(), {"__name__": "readme", "hb": hb})
+        if inspect.iscoroutine(result):
+            await result
+
+
+@pytest.mark.parametrize("block", _of_kind("pytest"), ids=str)
+def test_pytest_module(block: Block, tmp_path: Path) -> None:
+    module = tmp_path / "test_readme_example.py"
+    module.write_text(block.code, encoding="utf-8")
+    command = [
+        *(sys.executable, "-m", "pytest", str(module), "-q", "-p", "no:cacheprovider"),
+        *("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function"),
+        *("-W", "error"),
+    ]
+    done = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, f"{block}:\n{done.stdout}\n{done.stderr}"
+
+
+def test_the_two_commands_come_first_and_ci_runs_the_same() -> None:
+    title, _, rest = TEXT.partition("\n")
+    assert title.startswith("# ")
+    before, fence, after = rest.partition("```")
+    assert fence
+    assert not re.search(r"^#", before, re.MULTILINE), "a paragraph, then at once the commands"
+    commands = [line.split("#")[0].strip() for line in after.split("```")[0].splitlines()[1:]]
+    assert commands == ["make demo", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert "make test" in ci
+
+
+def test_retry_policy_table_matches_the_defaults() -> None:
+    rows = re.findall(r"^\| `(\w+)` \| `([^`]+)` \|", _section("### Retries: `RetryPolicy`"), re.M)
+    documented = {name: ast.literal_eval(value) for name, value in rows}
+    assert documented == {field.name: field.default for field in attrs.fields(RetryPolicy)}
+
+
+def test_client_signature_matches_the_code() -> None:
+    match = re.search(r"`HomebaseClient(\(api_key[^`]*\))`", TEXT)
+    assert match is not None
+    documented = ast.parse(f"def f{match.group(1)}: pass").body[0]
+    assert isinstance(documented, ast.FunctionDef)
+    args = documented.args
+    names = [arg.arg for arg in args.args + args.kwonlyargs]
+    defaults = [*args.defaults, *args.kw_defaults]
+    actual = inspect.signature(HomebaseClient).parameters
+    assert names == list(actual)
+    for name, node in zip(names, defaults, strict=True):
+        assert node is not None
+        value = eval(ast.unparse(node), {"RetryPolicy": RetryPolicy})
+        assert value == actual[name].default, name
+
+
+def _assumed(node: Any, where: str) -> Iterator[str]:
+    """The readable path (as the README's table writes it) of every `x-assumed` note."""
+    if isinstance(node, dict):
+        if "x-assumed" in node:
+            yield where
+        for key, value in node.items():
+            if key == "parameters" and isinstance(value, list):
+                for index, parameter in enumerate(value):
+                    name = parameter.get("name", index) if isinstance(parameter, dict) else index
+                    yield from _assumed(parameter, f"{where}.parameters[{name}]")
+            else:
+                yield from _assumed(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _assumed(value, f"{where}[{index}]")
+
+
+def test_every_assumption_of_the_spec_has_a_row() -> None:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    table = _section("## Spec assumptions")
+    notes = list(_assumed(spec, ""))
+    assert len(notes) > 20
+    missing = [where for where in notes if f"| `{where}` |" not in table]
+    assert not missing, f"add a row to README.md's Spec assumptions table for {missing}"
