@@ -32,6 +32,11 @@ Exit codes: 0 done; 1 not everything done (items failed or have an unknown
 outcome, each reported; or the run stopped on an error); 2 usage or bad input;
 3 authentication or configuration; 130 interrupted (no partial output file).
 """
+_DEMO_EPILOG = """\b
+Exit codes: 0 done; 1 not everything done (items failed or have an unknown
+outcome, each reported; or the run stopped on an error); 2 usage or bad input;
+130 interrupted.
+"""
 _LEAD_STATUSES = ("new", "first_contact", "second_contact", "third_contact", "on_hold")
 
 
@@ -247,10 +252,10 @@ def fake_serve(args: Sequence[str]) -> None:
         from ..testing import main as fake_main
     except ImportError:
         fail('the fake needs the testing extra: pip install "homebase-async[testing]"', 3)
-    finish(fake_main(["serve", *args]))
+    finish(fake_main(["serve", *args], prog="homebase fake"))
 
 
-@cli.command(epilog=_EPILOG)
+@cli.command(epilog=_DEMO_EPILOG)
 @click.option("--customers", "customer_count", type=click.IntRange(1), default=3_000)
 @click.option("--jobs", "job_count", type=click.IntRange(0), default=20_000)
 @click.option("--leads", "lead_count", type=click.IntRange(0), default=400)

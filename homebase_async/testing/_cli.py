@@ -11,9 +11,12 @@ from ._fake import FakeHomebase
 from ._faults import Faults
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; prints the base URL on one line once the server accepts requests."""
-    parser = _parser()
+def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
+    """Run the CLI; prints the base URL on one line once the server accepts requests.
+
+    `prog` names the command in usage messages (`homebase fake` when run from the CLI).
+    """
+    parser = _parser(prog or "python -m homebase_async.testing")
     args = parser.parse_args(argv)
     try:
         fake = FakeHomebase(
@@ -86,10 +89,8 @@ def _latency(text: str) -> tuple[float, float]:
         raise argparse.ArgumentTypeError(f"expected SECONDS or MIN,MAX, not {text!r}") from None
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m homebase_async.testing", description="Fake Homebase360 API server."
-    )
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Fake Homebase360 API server.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the fake over HTTP until interrupted")
     add = serve.add_argument
