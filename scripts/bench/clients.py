@@ -41,8 +41,11 @@ async def facade(url: str, key: str, pool: int, backend: Backend = "httpx") -> A
 
 @contextlib.asynccontextmanager
 async def generated(url: str, key: str, pool: int) -> AsyncIterator[Get]:
-    """The generated `asyncio_detailed` on the facade's own httpx client (`hb.raw`)."""
-    async with HomebaseClient(key, base_url=url, max_concurrency=pool, timeout=TIMEOUT) as hb:
+    """The generated `asyncio_detailed` on the facade's own httpx client (`hb.raw`), on httpx's
+    pool like the bare httpx client it is compared with."""
+    async with HomebaseClient(
+        key, base_url=url, max_concurrency=pool, timeout=TIMEOUT, http_backend="httpx"
+    ) as hb:
         raw = hb.raw
 
         async def get(customer_id: str) -> Any:
