@@ -64,5 +64,5 @@ async def hb() -> AsyncIterator[HomebaseClient]:
 
 @pytest.fixture
 def policy() -> RetryPolicy:
-    """The default policy (4 attempts, budget 10 tokens)."""
+    """The default policy (6 attempts, budget 50 tokens)."""
     return RetryPolicy()

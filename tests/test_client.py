@@ -170,7 +170,7 @@ async def test_the_key_never_reaches_logs_or_errors(
     httpx_mock.add_response(url=url("/ping"), status_code=429, headers={"retry-after": "9999"})
     for _ in range(4):
         httpx_mock.add_response(url=url("/ping"), status_code=500)
-    policy = RetryPolicy(budget_tokens=100)
+    policy = RetryPolicy(max_attempts=4, budget_tokens=100)
     async with HomebaseClient(API_KEY, base_url=BASE_URL, retry=policy) as hb:
         await hb.ping()
         with pytest.raises(WriteOutcomeUnknownError) as unknown:

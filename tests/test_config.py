@@ -17,7 +17,7 @@ from homebase_async._config import (
 
 def test_defaults() -> None:
     policy = RetryPolicy()
-    assert policy.max_attempts == 4
+    assert policy.max_attempts == 6
     assert policy.max_retry_after == 60.0
     assert policy.budget_tokens == 50.0
     assert policy.budget_refill == 0.5

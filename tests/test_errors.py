@@ -22,6 +22,7 @@ from homebase_async import (
     PermissionDeniedError,
     RateLimitError,
     RequestTimeoutError,
+    RetryPolicy,
     ServerError,
     TransportError,
     UnexpectedResponseError,
@@ -160,7 +161,7 @@ async def test_status_errors_of_a_call(
     httpx_mock: HTTPXMock, hb: HomebaseClient, status: int, cls: type[APIStatusError]
 ) -> None:
     retried = status in (429, 500, 502, 503, 504)
-    attempts = 4 if retried else 1
+    attempts = RetryPolicy().max_attempts if retried else 1
     for _ in range(attempts):
         httpx_mock.add_response(url=url("/ping"), status_code=status, json=fail("nope"))
     with pytest.raises(cls) as info:

@@ -402,19 +402,20 @@ async def test_final_statuses_are_not_retried(
 async def test_when_retries_run_out_the_last_error_is_raised_unwrapped(
     httpx_mock: HTTPXMock, hb: HomebaseClient
 ) -> None:
-    for attempt in range(1, 5):
+    last = RetryPolicy().max_attempts
+    for attempt in range(1, last + 1):
         httpx_mock.add_response(url=url("/ping"), status_code=503, json=fail(f"attempt {attempt}"))
     with pytest.raises(ServerError) as info:
         await hb.ping()
     assert type(info.value) is ServerError
-    assert info.value.message == "attempt 4"
+    assert info.value.message == f"attempt {last}"
     assert len(httpx_mock.get_requests()) == RetryPolicy().max_attempts
 
 
 async def test_transport_errors_run_out_as_transport_errors(
     httpx_mock: HTTPXMock, hb: HomebaseClient
 ) -> None:
-    for _ in range(4):
+    for _ in range(RetryPolicy().max_attempts):
         httpx_mock.add_exception(httpx.ReadTimeout("slow"), url=url("/ping"))
     with pytest.raises(RequestTimeoutError) as info:
         await hb.ping()
@@ -569,13 +570,13 @@ async def test_posts_raise_client_errors_unwrapped(
 async def test_a_post_that_never_connects_raises_the_transport_error(
     httpx_mock: HTTPXMock, hb: HomebaseClient
 ) -> None:
-    for _ in range(4):
+    for _ in range(RetryPolicy().max_attempts):
         httpx_mock.add_exception(httpx.ConnectError("refused"), method="POST")
     with pytest.raises(TransportError) as info:
         await _create_customer(hb)
     assert not isinstance(info.value, WriteOutcomeUnknownError)
     assert isinstance(info.value.__cause__, httpx.ConnectError)
-    assert len(httpx_mock.get_requests()) == 4
+    assert len(httpx_mock.get_requests()) == RetryPolicy().max_attempts
 
 
 async def test_a_post_never_connecting_then_timing_out_is_unknown(
