@@ -43,9 +43,11 @@ async def test_iterate_20000_jobs_exactly_once_in_order(
     expected = sorted(_stored_in(fake, YEAR_START, YEAR_END), key=lambda r: (r[0], r[1]))
     assert [(j.start.isoformat(), j.job_id) for j in jobs] == expected
     assert progress[-1] == 20_000
-    requests = client.stats["requests"]
-    print(f"{distribution}: {requests} requests for 20,000 jobs ({math.ceil(20_000 / 100)} ideal)")
-    assert requests < 20_000 / 10  # far from one request per job; the bench tracks the ratio
+    requests, ideal = client.stats["requests"], math.ceil(20_000 / 100)
+    print(f"{distribution}: {requests} requests for 20,000 jobs ({ideal} ideal)")
+    # A regression guard, not a target (the bench tracks those): the count is deterministic
+    # for the fake's seed, and sat near 1.8x ideal for both when this was written.
+    assert requests <= {"uniform": 2.0, "bursty": 2.25}[distribution] * ideal
 
 
 async def test_iterate_respects_the_range_bounds_inclusively(
