@@ -7,6 +7,9 @@ without sleeps) are stamina's; this module only decides.
 from __future__ import annotations
 
 import enum
+import itertools
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import attrs
 
@@ -20,7 +23,21 @@ from ._errors import (
 )
 from ._http import request_not_sent
 
-__all__ = ["Kind", "RetryBudget", "describe_wait", "outcome_unknown", "retry_wait"]
+T = TypeVar("T")
+
+__all__ = [
+    "REQUEUES",
+    "Kind",
+    "RetryBudget",
+    "describe_wait",
+    "outcome_unknown",
+    "read_again",
+    "retry_wait",
+]
+
+# A bulk read that still fails after the client's retries with a transient error is made again
+# this many times: a run of thousands of calls outlasts a bad minute of the server.
+REQUEUES = 2
 
 # The statuses that say "try again" rather than "this request is wrong".
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -109,3 +126,19 @@ def describe_wait(wait: bool | float, policy: RetryPolicy, attempt: int) -> str:
         return f"{float(wait):.2f}s (Retry-After)"
     base = min(policy.max_backoff, policy.initial_backoff * 2 ** (attempt - 1))
     return f"{base:.2f}s + up to {policy.jitter:.2f}s jitter"
+
+
+async def read_again(
+    call: Callable[[], Awaitable[T]], policy: RetryPolicy | None, *, rounds: int = REQUEUES
+) -> T:
+    """`call`, made up to `rounds` more times while it fails transiently (reads only).
+
+    With retries off (`policy` None) it is made once.
+    """
+    for round_ in itertools.count():
+        try:
+            return await call()
+        except HomebaseError as exc:
+            if policy is None or round_ >= rounds or retry_wait(exc, Kind.READ, policy) is False:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover

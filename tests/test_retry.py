@@ -690,3 +690,31 @@ async def test_client_errors_do_not_spend_the_budget(httpx_mock: HTTPXMock) -> N
         with pytest.raises(ServerError):
             await hb.ping()
         assert len(httpx_mock.get_requests()) == 7
+
+
+# -- bulk reads asked again ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "error", "calls"),
+    [
+        (RetryPolicy(), ServerError("down", status_code=503), 3),  # 1 + REQUEUES
+        (RetryPolicy(), NotFoundError("gone", status_code=404), 1),  # not transient
+        (None, ServerError("down", status_code=503), 1),  # retries off
+    ],
+)
+async def test_read_again_only_for_transient_errors(
+    policy: RetryPolicy | None, error: Exception, calls: int
+) -> None:
+    from homebase_async._retry import read_again
+
+    made = 0
+
+    async def call() -> None:
+        nonlocal made
+        made += 1
+        raise error
+
+    with pytest.raises(type(error)):
+        await read_again(call, policy)
+    assert made == calls

@@ -14,7 +14,7 @@ from .._bulk import Progress, effective_concurrency
 from .._errors import ValidationError
 from .._pagination import iterate_jobs
 from .._request import Operation
-from .._retry import Kind
+from .._retry import Kind, read_again
 from .._validation import check_limit, check_path_id, check_text, to_utc, to_utc_or_unset
 from ._base import Resource, data_of, not_found
 from ._line_items import LineItemInput, legacy_or_string_source, parse_line_items
@@ -131,17 +131,21 @@ class Jobs(Resource):
     ) -> AsyncIterator[Job]:
         """Every job whose start lies in [start, end], exactly once, in (start, jobId) order.
 
-        The range is fetched as concurrent time windows sized from the job density seen so
-        far; memory holds only the windows in flight. Leaving the loop early cancels what is
-        outstanding. 100 or more jobs at one instant cannot all be fetched: that window
-        yields what it got and emits TruncatedResultWarning.
+        The range is fetched as concurrent time windows cut from what earlier answers showed
+        of where jobs lie; memory holds only the windows not yet yielded. A window that still
+        fails after the client's retries is asked again twice if the error is transient, then
+        its error is raised. Leaving the loop early cancels what is outstanding. 100 or more
+        jobs at one instant cannot all be fetched: that window yields what it got and emits
+        TruncatedResultWarning.
         """
         start_utc, end_utc = to_utc("start", start), to_utc("end", end)
         _check_order(start_utc, end_utc, strict=False)
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
         async def fetch(lo: dt.datetime, hi: dt.datetime) -> list[Job]:
-            return await self.list(start=lo, end=hi, limit=100)
+            return await read_again(
+                lambda: self.list(start=lo, end=hi, limit=100), self._requester.policy
+            )
 
         return iterate_jobs(
             fetch,

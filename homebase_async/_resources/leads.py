@@ -21,7 +21,7 @@ from .._bulk import effective_concurrency, unique
 from .._errors import ValidationError
 from .._pagination import iterate_leads
 from .._request import Operation
-from .._retry import Kind
+from .._retry import Kind, read_again
 from .._validation import check_limit, check_path_id, check_text
 from ._base import Resource, data_of, not_found
 from ._line_items import LineItemInput, parse_line_items
@@ -200,6 +200,6 @@ class Leads(Resource):
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
         async def fetch(query: dict[str, str]) -> list[Lead]:
-            return await self.list(**query, limit=100)
+            return await read_again(lambda: self.list(**query, limit=100), self._requester.policy)
 
         return iterate_leads(fetch, queries, concurrency=width, throttle=self._requester.throttle)
