@@ -13,6 +13,7 @@ from homebase_api.models import Customer
 from ._bulk import Progress, TruncatedResultWarning, unique
 from ._errors import HomebaseError, ValidationError
 from ._ratelimit import AdaptiveLimiter, Throttle
+from ._retry import REQUEUES
 
 __all__ = ["LookupResult", "lookup"]
 
@@ -21,10 +22,6 @@ MAX_PER_REQUEST = 100
 # margin of SAFETY standard deviations of the matches a chunk of that size would bring.
 MOST_RESULTS = 99
 SAFETY = 2.0
-
-# A chunk whose request failed after the client's own retries goes back to the end of the
-# queue this many times, if its error is transient: a bulk run outlasts a bad minute.
-REQUEUES = 2
 
 Search = Callable[[list[str]], Awaitable[list[Customer]]]
 Transient = Callable[[HomebaseError], bool]
@@ -118,6 +115,7 @@ class _Run:
                     key = tuple(chunk)
                     tries = self.requeued.get(key, 0)
                     if tries < REQUEUES and self.transient(exc):
+                        # Behind the other chunks, rather than at once: see `read_again`.
                         self.requeued[key] = tries + 1
                         self.pending.insert(0, chunk)  # popped last: the others go first
                         continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from _support import API_KEY
 
 from homebase_async import HomebaseClient, RetryPolicy
@@ -24,3 +25,16 @@ def sdk_for(fake: FakeHomebase, **kwargs: Any) -> HomebaseClient:
     """A client on the fake's in-process transport (faults become network failures)."""
     kwargs.setdefault("retry", GENEROUS)
     return HomebaseClient(API_KEY, base_url=FAKE_URL, transport=fake.transport(), **kwargs)
+
+
+class DownFor(httpx.AsyncBaseTransport):
+    """Answers the first `count` requests with `status`, then passes them to `inner`."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, count: int, status: int) -> None:
+        self.inner, self.count, self.status = inner, count, status
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.count > 0:
+            self.count -= 1
+            return httpx.Response(self.status, json={"success": False, "error": "down"})
+        return await self.inner.handle_async_request(request)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import warnings
 
-import httpx
 import pytest
+from _sdk_support import DownFor
 
 from homebase_async import HomebaseClient, TruncatedResultWarning, ValidationError
 from homebase_async.testing import FakeHomebase
@@ -133,19 +133,6 @@ async def test_lookup_reports_failed_requests_per_identifier(fake: FakeHomebase)
     assert fake.stats.total == 2 * 3
 
 
-class _DownFor(httpx.AsyncBaseTransport):
-    """Answers the first `count` requests with `status`, then passes them to the fake."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, count: int, status: int) -> None:
-        self.inner, self.count, self.status = inner, count, status
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.count > 0:
-            self.count -= 1
-            return httpx.Response(self.status, json={"success": False, "error": "down"})
-        return await self.inner.handle_async_request(request)
-
-
 async def test_a_chunk_that_fails_after_retries_is_queued_again(fake: FakeHomebase) -> None:
     from homebase_async import RetryPolicy
 
@@ -153,7 +140,7 @@ async def test_a_chunk_that_fails_after_retries_is_queued_again(fake: FakeHomeba
     async with HomebaseClient(
         "test-key",
         base_url="http://127.0.0.1/api/v1",
-        transport=_DownFor(fake.transport(), count=4, status=503),
+        transport=DownFor(fake.transport(), count=4, status=503),
         retry=RetryPolicy(max_attempts=2),
     ) as hb:
         result = await hb.customers.lookup(["+13035550100", "x@example.com"])
@@ -172,7 +159,7 @@ async def test_no_new_round_for_a_permanent_error_or_without_retries(
     async with HomebaseClient(
         "test-key",
         base_url="http://127.0.0.1/api/v1",
-        transport=_DownFor(fake.transport(), count=100, status=status),
+        transport=DownFor(fake.transport(), count=100, status=status),
         retry=RetryPolicy(max_attempts=2) if retry else None,
     ) as hb:
         result = await hb.customers.lookup(["+13035550100"])

@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
 import pytest
+from _sdk_support import DownFor
 from conftest import YEAR_END, YEAR_START
 from homebase_api.models import Job
 
@@ -198,19 +198,6 @@ async def test_a_failed_request_ends_the_iteration_and_leaves_no_unread_error() 
     assert unread == []  # no "Task exception was never retrieved"
 
 
-class _DownFor(httpx.AsyncBaseTransport):
-    """Answers the first `count` requests with `status`, then passes them to the fake."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, count: int, status: int) -> None:
-        self.inner, self.count, self.status = inner, count, status
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.count > 0:
-            self.count -= 1
-            return httpx.Response(self.status, json={"success": False, "error": "down"})
-        return await self.inner.handle_async_request(request)
-
-
 @pytest.mark.parametrize(("down", "complete"), [(4, True), (6, False)])
 async def test_a_window_failing_after_retries_is_asked_again_twice(
     down: int, complete: bool
@@ -224,7 +211,7 @@ async def test_a_window_failing_after_retries_is_asked_again_twice(
     async with HomebaseClient(
         fake.api_key,
         base_url=fake.base_url,
-        transport=_DownFor(fake.transport(), count=down, status=503),
+        transport=DownFor(fake.transport(), count=down, status=503),
         retry=RetryPolicy(max_attempts=2),
     ) as hb:
         if complete:  # 2 attempts, twice more: the third round gets through
