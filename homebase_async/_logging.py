@@ -8,6 +8,11 @@ import os
 __all__ = ["logger", "setup_from_env"]
 
 logger = logging.getLogger("homebase_async")
+logger.addHandler(logging.NullHandler())
+# stamina logs every scheduled retry at WARNING. In a program that configures no logging,
+# Python's last-resort handler would print those as bare "stamina.retry_scheduled" lines on
+# stderr; a NullHandler stops only that, and apps that configure logging still get them.
+logging.getLogger("stamina").addHandler(logging.NullHandler())
 _configured = False
 
 

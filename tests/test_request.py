@@ -186,3 +186,16 @@ async def test_total_timeout_stops_retrying(
             await hb.ping()
     # Started at 10 s: the failure read at 20 s is retried, the one at 30 s is past 15 s.
     assert len(httpx_mock.get_requests()) == 2
+
+
+def test_retries_print_nothing_where_the_program_configures_no_logging() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, homebase_async\n"
+        "logging.getLogger('stamina').warning('stamina.retry_scheduled')\n"
+        "logging.getLogger('homebase_async').warning('homebase_async line')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr == ""
