@@ -13,7 +13,6 @@ from homebase_api.models import Customer
 from ._bulk import Progress, TruncatedResultWarning, unique
 from ._errors import HomebaseError, ValidationError
 from ._ratelimit import AdaptiveLimiter, Throttle
-from ._retry import REQUEUES
 
 __all__ = ["LookupResult", "lookup"]
 
@@ -24,7 +23,6 @@ MOST_RESULTS = 99
 SAFETY = 2.0
 
 Search = Callable[[list[str]], Awaitable[list[Customer]]]
-Transient = Callable[[HomebaseError], bool]
 
 
 @attrs.frozen(kw_only=True)
@@ -67,10 +65,8 @@ class _Run:
     limiter: AdaptiveLimiter
     norms: list[str]
     on_progress: Progress | None
-    transient: Transient
     cursor: int = 0
     pending: list[list[str]] = attrs.field(factory=list)
-    requeued: dict[tuple[str, ...], int] = attrs.field(factory=dict)
     # Matches per identifier over the answers so far (mean and variance size the chunks).
     identifiers_seen: int = 0
     count_sum: float = 0.0
@@ -112,13 +108,6 @@ class _Run:
                 try:
                     customers = await self.search(chunk)
                 except HomebaseError as exc:
-                    key = tuple(chunk)
-                    tries = self.requeued.get(key, 0)
-                    if tries < REQUEUES and self.transient(exc):
-                        # Behind the other chunks, rather than at once: see `read_again`.
-                        self.requeued[key] = tries + 1
-                        self.pending.insert(0, chunk)  # popped last: the others go first
-                        continue
                     self.failed.update(dict.fromkeys(chunk, exc))
                     self._progress(len(chunk))
                     continue
@@ -155,7 +144,6 @@ async def lookup(
     concurrency: int,
     throttle: Throttle,
     on_progress: Progress | None = None,
-    transient: Transient = lambda _exc: False,
 ) -> LookupResult:
     """Find the customers of every identifier; see `Customers.lookup`."""
     if isinstance(identifiers, str):
@@ -176,7 +164,6 @@ async def lookup(
         limiter=AdaptiveLimiter(concurrency),
         norms=unique(_norm(i) for i in valid),
         on_progress=on_progress,
-        transient=transient,
     )
     throttle.limiters.add(run.limiter)
     try:

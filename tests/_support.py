@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import httpx
@@ -15,6 +16,19 @@ BASE_URL = "http://127.0.0.1/api/v1"
 def url(path: str, **params: Any) -> httpx.URL:
     """The absolute URL of an API path with query parameters, as the client sends it."""
     return httpx.URL(BASE_URL + path, params=params or None)
+
+
+def only_request(httpx_mock: Any) -> httpx.Request:
+    """The one request a test expected to be sent."""
+    [request] = httpx_mock.get_requests()
+    return request
+
+
+def sent_json(httpx_mock: Any) -> Any:
+    """The JSON body of the one request sent (declared as JSON)."""
+    request = only_request(httpx_mock)
+    assert request.headers["content-type"] == "application/json"
+    return json.loads(request.content)
 
 
 def ok(data: Any) -> dict[str, Any]:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from _support import CUSTOMER, ok, url
+from _support import CUSTOMER, ok, only_request, sent_json, url
 from pytest_httpx import HTTPXMock
 
 from homebase_async import HomebaseClient, NotFoundError, ValidationError
 from homebase_async.models import Customer, Phone
-
-
-def only_request(httpx_mock: HTTPXMock) -> Any:
-    [request] = httpx_mock.get_requests()
-    return request
-
-
-def sent_json(httpx_mock: HTTPXMock) -> Any:
-    request = only_request(httpx_mock)
-    assert request.headers["content-type"] == "application/json"
-    return json.loads(request.content)
-
 
 # -- search ------------------------------------------------------------------------------------
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from _support import JOB, LINE_ITEM, ok, url
+from _support import JOB, LINE_ITEM, ok, only_request, sent_json, url
 from pytest_httpx import HTTPXMock
 
 from homebase_async import HomebaseClient, NotFoundError, ValidationError
@@ -19,15 +18,6 @@ UTC = dt.UTC
 DENVER = ZoneInfo("America/Denver")
 START = dt.datetime(2023, 5, 15, 14, 30, tzinfo=UTC)
 END = dt.datetime(2023, 5, 15, 16, 30, tzinfo=UTC)
-
-
-def only_request(httpx_mock: HTTPXMock) -> Any:
-    [request] = httpx_mock.get_requests()
-    return request
-
-
-def sent_json(httpx_mock: HTTPXMock) -> Any:
-    return json.loads(only_request(httpx_mock).content)
 
 
 # -- list and get ----------------------------------------------------------------------------

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from _support import LEAD, LINE_ITEM, ok, url
+from _support import LEAD, LINE_ITEM, ok, only_request, sent_json, url
 from pytest_httpx import HTTPXMock
 
 from homebase_async import HomebaseClient, NotFoundError, ValidationError
 from homebase_async.models import CreatedLead, Lead, LeadStatus
 
 CREATED = {"leadId": "lead789", "customerId": "cust456", "leadNumber": 43}
-
-
-def only_request(httpx_mock: HTTPXMock) -> Any:
-    [request] = httpx_mock.get_requests()
-    return request
-
-
-def sent_json(httpx_mock: HTTPXMock) -> Any:
-    return json.loads(only_request(httpx_mock).content)
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,10 @@ from homebase_api.models import (
 from homebase_api.types import UNSET
 
 from .._bulk import CreateReport, Progress, effective_concurrency, run_bulk
-from .._errors import HomebaseError, ValidationError, WriteOutcomeUnknownError
+from .._errors import ValidationError, WriteOutcomeUnknownError
 from .._lookup import LookupResult, lookup
 from .._request import Operation
-from .._retry import Kind, retry_wait
+from .._retry import Kind, read_again
 from .._validation import check_limit, check_path_id, check_phone, check_text, split_list
 from ._base import Resource, data_of, not_found
 
@@ -236,13 +236,11 @@ class Customers(Resource):
         """
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
-        policy = self._requester.policy
-
         async def search(chunk: list[str]) -> list[Customer]:
-            return await self.search(identifiers=chunk, limit=MAX_IDENTIFIERS)
-
-        def transient(exc: HomebaseError) -> bool:
-            return policy is not None and retry_wait(exc, Kind.READ, policy) is not False
+            return await read_again(
+                lambda: self.search(identifiers=chunk, limit=MAX_IDENTIFIERS),
+                self._requester.policy,
+            )
 
         return await lookup(
             search,
@@ -250,7 +248,6 @@ class Customers(Resource):
             concurrency=width,
             throttle=self._requester.throttle,
             on_progress=on_progress,
-            transient=transient,
         )
 
     async def create_many(

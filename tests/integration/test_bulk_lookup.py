@@ -129,11 +129,11 @@ async def test_lookup_reports_failed_requests_per_identifier(fake: FakeHomebase)
             result = await hb.customers.lookup(["+13035550100", "x@example.com"])
     assert set(result.failed) == {"+13035550100", "x@example.com"}
     assert all(isinstance(e, ServerError) for e in result.failed.values())
-    # Two attempts per call, and the chunk was queued again twice before it was given up.
+    # Two attempts per call, and the chunk was asked again twice before it was given up.
     assert fake.stats.total == 2 * 3
 
 
-async def test_a_chunk_that_fails_after_retries_is_queued_again(fake: FakeHomebase) -> None:
+async def test_a_chunk_that_fails_after_retries_is_asked_again(fake: FakeHomebase) -> None:
     from homebase_async import RetryPolicy
 
     ada = fake.add_customer(first_name="Ada", phone="+13035550100")
