@@ -21,7 +21,7 @@ from ._errors import (
     WriteOutcomeUnknownError,
 )
 from ._lookup import LookupResult
-from ._ratelimit import SmsBudget
+from ._sms_budget import SmsBudget
 
 __all__ = [
     "APIStatusError",

@@ -24,11 +24,12 @@ from ._config import (
 from ._errors import ConfigurationError
 from ._http import HttpBackend, build_httpx_client, build_transport, check_base_url
 from ._logging import setup_from_env
-from ._ratelimit import BudgetTracker, Throttle
+from ._ratelimit import Throttle
 from ._request import Requester
 from ._resources import Customers, Jobs, Leads, Messages
 from ._resources.auth import ping
 from ._retry import RetryBudget
+from ._sms_budget import BudgetTracker
 
 __all__ = ["HomebaseClient"]
 
@@ -57,8 +58,8 @@ class _Shared:
     budget: RetryBudget
     max_concurrency: int
     budget_max_age: float
+    sms: BudgetTracker
     throttle: Throttle = attrs.field(factory=Throttle)
-    sms: BudgetTracker | None = None
     closed: bool = False
 
 
@@ -120,6 +121,7 @@ class HomebaseClient:
             budget=RetryBudget.for_policy(retry or RetryPolicy()),
             max_concurrency=max_concurrency,
             budget_max_age=budget_max_age,
+            sms=BudgetTracker(max_age=budget_max_age),
         )
         self._setup(shared, timeouts, retry)
 
@@ -154,9 +156,6 @@ class HomebaseClient:
         self.jobs = Jobs(self._requester)
         self.leads = Leads(self._requester)
         self.messages = Messages(self._requester, shared.sms)
-        if shared.sms is None:
-            shared.sms = self.messages.tracker
-            shared.sms.max_age = shared.budget_max_age
 
     def with_options(self, *, timeout: Any = _KEEP, retry: Any = _KEEP) -> HomebaseClient:
         """A copy with other settings that shares the connection pool, permits and budget.

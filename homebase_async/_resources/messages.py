@@ -23,9 +23,9 @@ from .._errors import (
     ValidationError,
     WriteOutcomeUnknownError,
 )
-from .._ratelimit import BudgetTracker, SmsBudget
 from .._request import Operation
 from .._retry import Kind
+from .._sms_budget import BudgetTracker, SmsBudget
 from .._validation import check_phone, check_text
 from ._base import Resource, data_of
 
@@ -71,12 +71,8 @@ def send_request(
 class Messages(Resource):
     """`hb.messages`: send SMS/MMS and read the daily quota."""
 
-    _shared_tracker: BudgetTracker | None = None
-    _tracker: BudgetTracker = attrs.field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        # Copies made by `with_options` share the first view's budget.
-        self._tracker = self._shared_tracker or BudgetTracker(self._load_budget, max_age=300.0)
+    # The client owns the budget (one per client, shared by its `with_options` copies).
+    _tracker: BudgetTracker
 
     async def _load_budget(self) -> tuple[int, int]:
         stats = await self.stats()
@@ -108,7 +104,7 @@ class Messages(Resource):
         leaves open whether the message went out raises WriteOutcomeUnknownError.
         """
         body = send_request(mobile_phone, customer_id, message, media_url)
-        await self._tracker.reserve()
+        await self._tracker.reserve(self._load_budget)
         try:
             response = await self._requester.call(
                 SEND, lambda raw: send_message.asyncio_detailed(client=raw, body=body)
