@@ -7,6 +7,7 @@ import asyncio
 import signal
 from collections.abc import Sequence
 
+from ._common import ORDERS
 from ._fake import FakeHomebase
 from ._faults import Faults
 
@@ -103,7 +104,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     add("--leads", type=int, default=0, help="leads to generate")
     add("--distribution", choices=("uniform", "bursty"), default="uniform")
     add("--seed", type=int, default=0)
-    add("--order", choices=("random", "stable"), default="random")
+    add("--order", choices=ORDERS, default="random", help="list order (see FakeHomebase)")
     add("--timezone", default="UTC", help="IANA zone that defines 'today' for jobs")
     add("--sms-daily-limit", type=int, default=500)
     add("--no-enterprise", action="store_true", help="answer 403 to SMS sends")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import random
 import string
 from collections.abc import Callable, Sequence
@@ -10,7 +11,8 @@ from typing import Any, Literal, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
 
 Json: TypeAlias = dict[str, Any]
-Order: TypeAlias = Literal["random", "stable"]
+Order: TypeAlias = Literal["random", "stable", "start", "start_desc", "id", "newest"]
+ORDERS: tuple[Order, ...] = ("random", "stable", "start", "start_desc", "id", "newest")
 NowSource: TypeAlias = Callable[[], datetime] | datetime | None
 
 API_PREFIX = "/api/v1"
@@ -83,8 +85,8 @@ class Context:
     """Business identity, clock, id source and list ordering, shared by every record book."""
 
     def __init__(self, *, seed: int, order: Order, now: NowSource, timezone: str) -> None:
-        if order not in ("random", "stable"):
-            raise ValueError(f"order must be 'random' or 'stable', not {order!r}")
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
         self.business_id = random_id(random.Random(f"business:{seed}"), 28)
         self.order: Order = order
         self.timezone = ZoneInfo(timezone)
@@ -96,13 +98,39 @@ class Context:
     def new_id(self) -> str:
         return random_id(self._ids)
 
-    def pick(self, items: Sequence[_T], limit: int) -> list[_T]:
-        """Up to `limit` items: the first ones when stable, else a seeded random subset."""
-        if self.order == "stable":
+    def pick(
+        self,
+        items: Sequence[_T],
+        limit: int,
+        *,
+        start: Callable[[_T], Any] | None = None,
+        ident: Callable[[_T], str] | None = None,
+        created: Callable[[_T], int] | None = None,
+    ) -> list[_T]:
+        """Up to `limit` of `items` (given in store order) in the fake's list order.
+
+        Store order is by start then creation for jobs, by creation otherwise. "start" and
+        "start_desc" sort by (start, id) as a Firestore range query does; records without a
+        start (`start` None) go by creation instead. "id" sorts by id, "newest" puts the last
+        created first, "stable" keeps store order and "random" picks a seeded random subset.
+        """
+        order = self.order
+        if order == "random":
+            if len(items) <= limit:
+                chosen = list(items)
+                self._shuffle.shuffle(chosen)
+                return chosen
+            # sample() on a range or list costs O(limit), not O(len(items)).
+            return self._shuffle.sample(items, limit)
+        if order == "stable" or (order == "start" and start is None):
             return list(items[:limit])
-        if len(items) <= limit:
-            chosen = list(items)
-            self._shuffle.shuffle(chosen)
-            return chosen
-        # sample() on a range or list costs O(limit), not O(len(items)).
-        return self._shuffle.sample(items, limit)
+        if order == "newest" or (order == "start_desc" and start is None):
+            if created is None:  # store order is creation order
+                return list(items[max(0, len(items) - limit) :])[::-1]
+            return heapq.nlargest(limit, items, key=created)
+        name: Callable[[_T], str] = ident or str
+        if order == "id":
+            return heapq.nsmallest(limit, items, key=name)
+        assert start is not None
+        pick = heapq.nsmallest if order == "start" else heapq.nlargest
+        return pick(limit, items, key=lambda item: (start(item), name(item)))

@@ -37,7 +37,10 @@ class FakeHomebase:
 
     Run it in process (`transport()`), over loopback (`serve()`), as the bare ASGI `app`,
     or as a separate process (`python -m homebase_async.testing serve`). Lists come back in
-    a seeded random order (`order="random"`), or in insertion order (`"stable"`). `now`
+    a seeded random order (`order="random"`, the default: a client must not rely on an order
+    the API does not document), in store order (`"stable"`: jobs by start, then creation),
+    by (start, id) as a Firestore range query (`"start"`, `"start_desc"`), by id (`"id"`),
+    or newest created first (`"newest"`). `now`
     (an aware datetime, a callable returning one, or None for the real clock) drives
     "today" for jobs (in `timezone`), record timestamps and the SMS day, which rolls over at
     UTC midnight. Jobs and leads show their customer as it is when they are read.

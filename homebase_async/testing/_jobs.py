@@ -143,15 +143,28 @@ class JobBook:
         if job_id:
             key = self._keys.get(job_id)
             found = [key] if key is not None and low <= key[0] <= high else []
-            return [self.render(k[2]) for k in found]
+            return [self.shown(k[2]) for k in found]
         first = bisect.bisect_left(self._sorted, (low,))
         last = bisect.bisect_right(self._sorted, (high, math.inf))
-        chosen = self._context.pick(range(first, last), limit)
-        return [self.render(self._sorted[position][2]) for position in chosen]
+        rows = self._sorted
+        chosen = self._context.pick(
+            range(first, last),
+            limit,
+            start=lambda p: rows[p][0],
+            ident=lambda p: rows[p][2],
+            created=lambda p: rows[p][1],
+        )
+        return [self.shown(self._sorted[position][2]) for position in chosen]
 
     def render(self, job_id: str) -> Json:
         record = self.records[job_id]
         return {**record, "customer": self._customers.records[record["customerId"]]}
+
+    def shown(self, job_id: str) -> Json:
+        """What GET /jobs sends: the job with its customer, without the write-only `leadSource`."""
+        record = self.render(job_id)
+        record.pop("leadSource", None)
+        return record
 
     def _today(self) -> tuple[datetime, datetime]:
         local = self._context.now().astimezone(self._context.timezone)
