@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
 import attrs
 
+from ._app import ROUTES
 from ._common import API_PREFIX
 
-_EXACT_ROUTES = frozenset(
-    {"/ping", "/customers", "/jobs", "/leads", "/messages/send", "/messages/stats"}
-)
-_ID_ROUTES = {
-    "/customers/": "/customers/{customerId}",
-    "/jobs/": "/jobs/{jobId}",
-    "/leads/": "/leads/{leadId}",
-}
+# Path templates from the app's own route table, so the log cannot miss a route.
+_TEMPLATES = [
+    (re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path))), path)
+    for path in dict.fromkeys(path for path, _, _ in ROUTES)
+]
 
 
 @attrs.define(kw_only=True)
@@ -55,11 +54,8 @@ def route_of(path: str) -> str | None:
     if not path.startswith(API_PREFIX):
         return None
     relative = path[len(API_PREFIX) :]
-    if relative in _EXACT_ROUTES:
-        return relative
-    for prefix, template in _ID_ROUTES.items():
-        rest = relative.removeprefix(prefix)
-        if rest != relative and rest and "/" not in rest:
+    for pattern, template in _TEMPLATES:
+        if pattern.fullmatch(relative):
             return template
     return None
 
