@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import warnings
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 
 import attrs
 from homebase_api.models import Customer
@@ -13,6 +13,7 @@ from homebase_api.models import Customer
 from ._bulk import Progress, TruncatedResultWarning, unique
 from ._errors import HomebaseError, ValidationError
 from ._ratelimit import AdaptiveLimiter, Throttle
+from ._validation import check_phone, check_query, looks_like_phone
 
 __all__ = ["LookupResult", "lookup"]
 
@@ -43,7 +44,23 @@ class LookupResult:
 
 
 def _norm(identifier: str) -> str:
-    # E-mails compare case-insensitively; ids and phones exactly.
+    # E-mails compare case-insensitively; ids exactly; phones as E.164.
+    return identifier_key(identifier)
+
+
+def identifier_key(identifier: object) -> str:
+    """The form an identifier is sent and matched in; ValidationError when it cannot be sent.
+
+    Digits and phone punctuation only mean a phone (customer ids carry letters): a common US
+    form is normalised to E.164, anything else is refused rather than reported missing.
+    """
+    if not isinstance(identifier, str) or not identifier.strip():
+        raise ValidationError("identifiers", f"empty identifier: {identifier!r:.80}")
+    if "," in identifier:
+        raise ValidationError("identifiers", f"contains a comma: {identifier!r:.80}")
+    check_query("identifiers", identifier)
+    if looks_like_phone(identifier):
+        return check_phone("identifiers", identifier)
     return identifier.casefold() if "@" in identifier else identifier
 
 
@@ -146,16 +163,18 @@ async def lookup(
     on_progress: Progress | None = None,
 ) -> LookupResult:
     """Find the customers of every identifier; see `Customers.lookup`."""
-    if isinstance(identifiers, str):
-        raise ValidationError("identifiers", "expected an iterable of identifiers, got one string")
+    if isinstance(identifiers, str | bytes | Mapping) or not isinstance(identifiers, Iterable):
+        raise ValidationError(
+            "identifiers", f"expected an iterable of identifiers, got {identifiers!r:.80}"
+        )
     given = unique(identifiers)
     failed: dict[str, HomebaseError] = {}
     valid: list[str] = []
     for ident in given:
-        if not isinstance(ident, str) or not ident.strip():
-            failed[str(ident)] = ValidationError("identifiers", f"empty identifier: {ident!r}")
-        elif "," in ident:
-            failed[ident] = ValidationError("identifiers", f"contains a comma: {ident!r}")
+        try:
+            identifier_key(ident)
+        except ValidationError as exc:
+            failed[str(ident)] = exc
         else:
             valid.append(ident)
     run = _Run(

@@ -20,7 +20,17 @@ from .._errors import ValidationError, WriteOutcomeUnknownError
 from .._lookup import LookupResult, lookup
 from .._request import Operation
 from .._retry import Kind, read_again
-from .._validation import check_limit, check_path_id, check_phone, check_text, split_list
+from .._validation import (
+    check_bool,
+    check_items,
+    check_limit,
+    check_optional_str,
+    check_path_id,
+    check_phone,
+    check_query,
+    looks_like_phone,
+    split_list,
+)
 from ._base import Resource, data_of, not_found
 
 __all__ = ["Customers", "customer_fields", "phone_model"]
@@ -40,11 +50,12 @@ def phone_model(value: PhoneInput, field: str = "phone") -> Phone:
     if isinstance(value, Phone):
         value = value.to_dict()
     if not isinstance(value, Mapping):
-        raise ValidationError(field, f"expected a Phone, a mapping or a number, got {value!r}")
-    for kind, number in value.items():
-        if number != "":
-            check_phone(f"{field}.{kind}", number)
-    return Phone.from_dict(value)
+        raise ValidationError(field, f"expected a Phone, a mapping or a number, got {value!r:.80}")
+    numbers = {
+        kind: number if number == "" else check_phone(f"{field}.{kind}", number)
+        for kind, number in value.items()
+    }
+    return Phone.from_dict(numbers)
 
 
 def _has_phone(phone: Phone | None) -> bool:
@@ -65,25 +76,25 @@ def customer_fields(
     """The set customer fields as generated-model arguments; lists split as the server would."""
     fields: dict[str, Any] = {}
     if first_name is not None:
-        fields["first_name"] = first_name
+        fields["first_name"] = check_optional_str("first_name", first_name)
     if last_name is not None:
-        fields["last_name"] = last_name
+        fields["last_name"] = check_optional_str("last_name", last_name)
     if phone is not None:
         fields["phone"] = phone_model(phone)
     if email is not None:
-        fields["email"] = split_list(email, ",;")
+        fields["email"] = split_list(email, ",;", field="email")
         if len(fields["email"]) > 2:
             raise ValidationError("email", "at most 2 e-mail addresses")
     if address is not None:
-        fields["address"] = split_list(address, ";*")
+        fields["address"] = split_list(address, ";*", field="address")
         if len(fields["address"]) > 2:
             raise ValidationError("address", "at most 2 addresses")
     if notes is not None:
-        fields["notes"] = notes
+        fields["notes"] = check_optional_str("notes", notes)
     if tags is not None:
-        fields["tags"] = split_list(tags, ",;*")
+        fields["tags"] = split_list(tags, ",;*", field="tags")
     if notifications is not None:
-        fields["notifications"] = notifications
+        fields["notifications"] = check_bool("notifications", notifications)
     return fields
 
 
@@ -96,6 +107,8 @@ def check_new_customer(fields: Mapping[str, Any]) -> None:
 
 
 def check_identifiers(identifiers: str | Iterable[str]) -> list[str]:
+    if isinstance(identifiers, bytes | Mapping) or not isinstance(identifiers, str | Iterable):
+        raise ValidationError("identifiers", f"expected a list of strings, got {identifiers!r:.80}")
     items = [identifiers] if isinstance(identifiers, str) else list(identifiers)
     if not items:
         raise ValidationError("identifiers", "must not be empty")
@@ -109,7 +122,9 @@ def check_identifiers(identifiers: str | Iterable[str]) -> list[str]:
             raise ValidationError("identifiers", f"an identifier must be non-empty: {item!r}")
         if "," in item:
             raise ValidationError("identifiers", f"an identifier cannot contain a comma: {item!r}")
-    return items
+        check_query("identifiers", item)
+    # Phones in a common US form are sent as E.164, the form the server stores.
+    return [check_phone("identifiers", i) if looks_like_phone(i) else i for i in items]
 
 
 class Customers(Resource):
@@ -129,8 +144,12 @@ class Customers(Resource):
         number.
         """
         check_limit(limit)
+        if customer_id is not None:
+            check_query("customer_id", customer_id)
         if phone is not None:
-            check_phone("phone", phone)
+            phone = check_phone("phone", phone)
+        if email is not None:
+            check_query("email", email)
         joined = None if identifiers is None else ",".join(check_identifiers(identifiers))
         response = await self._requester.call(
             GET,
@@ -148,7 +167,7 @@ class Customers(Resource):
 
     async def get(self, customer_id: str) -> Customer:
         """The customer with this id; NotFoundError when there is none."""
-        check_text("customer_id", customer_id)
+        check_query("customer_id", customer_id)
         for customer in await self.search(customer_id=customer_id, limit=1):
             if customer.customer_id == customer_id:
                 return customer
@@ -262,6 +281,7 @@ class Customers(Resource):
         Every index of `items` ends in exactly one of `created`, `failed` or
         `outcome_unknown`; nothing is ever sent twice.
         """
+        check_items("items", items)
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
         async def create(item: Mapping[str, Any]) -> str:

@@ -15,7 +15,14 @@ from .._errors import ValidationError
 from .._pagination import iterate_jobs
 from .._request import Operation
 from .._retry import Kind, read_again
-from .._validation import check_limit, check_path_id, check_text, to_utc, to_utc_or_unset
+from .._validation import (
+    check_limit,
+    check_optional_str,
+    check_path_id,
+    check_query,
+    to_utc,
+    to_utc_or_unset,
+)
 from ._base import Resource, data_of, not_found
 from ._line_items import LineItemInput, legacy_or_string_source, parse_line_items
 
@@ -53,6 +60,8 @@ class Jobs(Resource):
         start_utc = to_utc_or_unset("start", start)
         end_utc = to_utc_or_unset("end", end)
         _check_order(start_utc, end_utc, strict=False)
+        if job_id is not None:
+            check_query("job_id", job_id)
         response = await self._requester.call(
             GET,
             lambda raw: get_jobs.asyncio_detailed(
@@ -68,7 +77,7 @@ class Jobs(Resource):
 
     async def get(self, job_id: str) -> Job:
         """The job with this id; NotFoundError when there is none."""
-        check_text("job_id", job_id)
+        check_query("job_id", job_id)
         for job in await self.list(job_id=job_id, limit=1):
             if job.job_id == job_id:
                 return job
@@ -84,7 +93,7 @@ class Jobs(Resource):
         lead_source: str | LegacyLeadSource | Mapping[str, Any] | None = None,
     ) -> str:
         """Create a job for an existing customer and return its id (never retried once sent)."""
-        check_text("customer_id", customer_id)
+        check_query("customer_id", customer_id)
         start_utc, end_utc = to_utc("start", start), to_utc("end", end)
         _check_order(start_utc, end_utc, strict=True)
         body = NewJob(
@@ -94,7 +103,7 @@ class Jobs(Resource):
             line_items=parse_line_items(line_items, required=True),
         )
         if note is not None:
-            body.note = note
+            body.note = check_optional_str("note", note)
         if lead_source is not None:
             body.lead_source = legacy_or_string_source(lead_source)
         response = await self._requester.call(
@@ -114,7 +123,7 @@ class Jobs(Resource):
         body = JobUpdate(start=to_utc_or_unset("start", start), end=to_utc_or_unset("end", end))
         _check_order(body.start, body.end, strict=True)
         if note is not None:
-            body.note = note
+            body.note = check_optional_str("note", note)
         if not body.to_dict():
             raise ValidationError("job_id", "nothing to update: no field was given")
         await self._requester.call(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
 from homebase_api.api.leads import create_lead, get_leads, update_lead
@@ -22,7 +22,7 @@ from .._errors import ValidationError
 from .._pagination import iterate_leads
 from .._request import Operation
 from .._retry import Kind, read_again
-from .._validation import check_limit, check_path_id, check_text
+from .._validation import check_limit, check_optional_str, check_path_id, check_query, check_text
 from ._base import Resource, data_of, not_found
 from ._line_items import LineItemInput, parse_line_items
 from .customers import PhoneInput, check_new_customer, customer_fields
@@ -35,6 +35,8 @@ UPDATE = Operation("updateLead", "PUT", "/leads/{leadId}", Kind.UPDATE)
 
 
 def lead_status(value: LeadStatus | str, field: str = "status") -> LeadStatus:
+    if not isinstance(value, str):  # LeadStatus is a str enum
+        raise ValidationError(field, f"must be a lead status, got {value!r:.80}")
     try:
         return LeadStatus(value)
     except ValueError:
@@ -49,8 +51,8 @@ def _mobile_of(fields: dict[str, Any]) -> str:
 
 
 def _string_list(field: str, values: Iterable[str]) -> list[str]:
-    if isinstance(values, str):
-        raise ValidationError(field, "expected a list of strings, got one string")
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise ValidationError(field, f"expected a list of strings, got {values!r:.80}")
     return [check_text(field, v) for v in values]
 
 
@@ -67,6 +69,10 @@ class Leads(Resource):
         """Non-archived leads matching every given filter (at most `limit`, no order)."""
         check_limit(limit)
         status_value = UNSET if status is None else lead_status(status)
+        if lead_id is not None:
+            check_query("lead_id", lead_id)
+        if customer_id is not None:
+            check_query("customer_id", customer_id)
         response = await self._requester.call(
             GET,
             lambda raw: get_leads.asyncio_detailed(
@@ -82,7 +88,7 @@ class Leads(Resource):
 
     async def get(self, lead_id: str) -> Lead:
         """The lead with this id; NotFoundError when there is none (or it is archived)."""
-        check_text("lead_id", lead_id)
+        check_query("lead_id", lead_id)
         for lead in await self.list(lead_id=lead_id, limit=1):
             if lead.lead_id == lead_id:
                 return lead
@@ -122,14 +128,14 @@ class Leads(Resource):
             notifications=notifications,
         )
         if customer_id is not None:
-            fields["customer_id"] = check_text("customer_id", customer_id)
+            fields["customer_id"] = check_query("customer_id", customer_id)
         elif not _mobile_of(fields):
             # Without a mobile to find the customer by, the server creates one from the details.
             check_new_customer(fields)
         if line_items is not None:
             fields["line_items"] = parse_line_items(line_items, required=False)
         if note is not None:
-            fields["note"] = note
+            fields["note"] = check_optional_str("note", note)
         if lead_source is not None:
             fields["lead_source"] = check_text("lead_source", lead_source)
         if status is not None:
@@ -158,7 +164,7 @@ class Leads(Resource):
         if status is not None:
             body.status = lead_status(status)
         if note is not None:
-            body.note = note
+            body.note = check_optional_str("note", note)
         if line_items is not None:
             body.line_items = parse_line_items(line_items, required=False)
         if assigned_to is not None:
@@ -185,12 +191,18 @@ class Leads(Resource):
         which no request can reach; that emits TruncatedResultWarning. Narrow the query
         (by customer) to get under the cap.
         """
-        states = [lead_status(s) for s in (statuses if statuses is not None else LeadStatus)]
+        if statuses is not None and (
+            isinstance(statuses, str | bytes | Mapping) or not isinstance(statuses, Iterable)
+        ):
+            raise ValidationError("statuses", f"expected a list of statuses, got {statuses!r:.80}")
+        states = [
+            lead_status(s, "statuses") for s in (statuses if statuses is not None else LeadStatus)
+        ]
         queries: list[dict[str, str]] = []
         if customer_ids is not None:
-            if isinstance(customer_ids, str):
-                raise ValidationError("customer_ids", "expected a list of ids, got one string")
-            ids = unique(check_text("customer_ids", c) for c in customer_ids)
+            ids = unique(_string_list("customer_ids", customer_ids))
+            for ident in ids:
+                check_query("customer_ids", ident)
             if statuses is None:
                 queries = [{"customer_id": c} for c in ids]
             else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import attrs
 from homebase_api.api.messages import get_message_stats, send_message
@@ -26,7 +25,7 @@ from .._errors import (
 from .._request import Operation
 from .._retry import Kind
 from .._sms_budget import BudgetTracker, SmsBudget
-from .._validation import check_phone, check_text
+from .._validation import check_https_url, check_items, check_phone, check_query, check_text
 from ._base import Resource, data_of
 
 __all__ = ["MAX_MESSAGE_LENGTH", "Messages", "send_request"]
@@ -51,7 +50,7 @@ def send_request(
     if mobile_phone is not None:
         body.mobile_phone = check_phone("mobile_phone", mobile_phone)
     if customer_id is not None:
-        body.customer_id = check_text("customer_id", customer_id)
+        body.customer_id = check_query("customer_id", customer_id)
     if message is not None:
         check_text("message", message)
         if len(message) > MAX_MESSAGE_LENGTH:
@@ -60,10 +59,7 @@ def send_request(
             )
         body.message = message
     if media_url is not None:
-        parts = urlsplit(check_text("media_url", media_url))
-        if parts.scheme != "https" or not parts.hostname:
-            raise ValidationError("media_url", f"must be an https URL, got {media_url!r}")
-        body.media_url = media_url
+        body.media_url = check_https_url("media_url", media_url)
     return body
 
 
@@ -138,6 +134,7 @@ class Messages(Resource):
         Every index of `items` ends in exactly one of `sent`, `not_sent` (the daily budget ran
         out), `failed` or `outcome_unknown`; nothing is ever sent twice.
         """
+        check_items("items", items)
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
         async def send(item: Mapping[str, Any]) -> SentMessage:
