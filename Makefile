@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated lint format typecheck pytest test demo bench clean
+.PHONY: install generate check-generated spec-diff lint format typecheck pytest test demo bench clean
 
 install: $(STAMP) ## create .venv and install the package with every extra and dev tool
 
@@ -18,6 +18,10 @@ generate: $(STAMP) ## regenerate generated/ from openapi.yaml
 
 check-generated: $(STAMP) ## fail if generated/ differs from a fresh generation
 	scripts/check-generated.sh
+
+REF ?= HEAD
+spec-diff: $(STAMP) ## public-surface change of openapi.yaml since REF (default HEAD), additive or BREAKING
+	$(BIN)/python scripts/spec_diff.py $(REF)
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .
