@@ -1,4 +1,11 @@
-"""Concurrency-limited bulk runs with an outcome for every item, and their reports."""
+"""The one bulk-run primitive every bulk helper uses, and the reports of bulk writes.
+
+`pool` is the worker pool: at most `concurrency` units of work at once (fewer while the
+server is overloaded: AIMD through an `AdaptiveLimiter`), every worker waiting while the
+client is paused by a `Retry-After`, cancellation of the caller cancelling every worker.
+`run_bulk` runs it over a list of items with one outcome per item, progress counted per item
+(`Tally`) and hooks called around each item (the journal's "in flight" and "done").
+"""
 
 from __future__ import annotations
 
@@ -19,16 +26,21 @@ from ._ratelimit import AdaptiveLimiter, Throttle
 
 __all__ = [
     "CreateReport",
+    "Outcome",
     "Progress",
     "SendReport",
+    "Tally",
     "TruncatedResultWarning",
+    "UpsertReport",
     "effective_concurrency",
+    "pool",
     "run_bulk",
     "unique",
 ]
 
 T = TypeVar("T")
 R = TypeVar("R")
+#: Progress callbacks get `(done, total)`; `total` is None while unknown (listings).
 Progress = Callable[[int, int | None], object]
 
 
@@ -45,8 +57,55 @@ def effective_concurrency(requested: int | None, client_max: int) -> int:
     return min(requested, client_max)
 
 
+class Tally:
+    """Progress, reported one way everywhere: `on_progress(done, total)` after each unit."""
+
+    def __init__(self, on_progress: Progress | None, total: int | None, done: int = 0) -> None:
+        self.on_progress = on_progress
+        self.total = total
+        self.done = done
+
+    def add(self, count: int = 1) -> None:
+        self.done += count
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total)
+
+
+async def pool(
+    next_unit: Callable[[], T | None],
+    work: Callable[[T], Awaitable[object]],
+    *,
+    concurrency: int,
+    throttle: Throttle,
+) -> None:
+    """Run `work` on units taken from `next_unit()` until it returns None.
+
+    At most `concurrency` run at once, fewer while the server signals overload; every unit
+    waits while the client is paused by a `Retry-After`. `work` must capture the errors it
+    expects: any exception it raises cancels the other workers and propagates, as does
+    cancelling the caller.
+    """
+    limiter = AdaptiveLimiter(concurrency)
+
+    async def worker() -> None:
+        while (unit := next_unit()) is not None:
+            await throttle.wait_if_paused()
+            async with limiter:
+                await work(unit)
+
+    throttle.limiters.add(limiter)
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(concurrency):
+                group.create_task(worker())
+    finally:
+        throttle.limiters.discard(limiter)
+
+
 @attrs.define
 class Outcome(Generic[R]):
+    """One item's result: its value, or the SDK error it ended with."""
+
     value: R | None = None
     error: HomebaseError | None = None
 
@@ -58,39 +117,39 @@ async def run_bulk(
     concurrency: int,
     throttle: Throttle,
     on_progress: Progress | None = None,
+    tally: Tally | None = None,
+    before: Callable[[int], object] | None = None,
+    after: Callable[[int, Outcome[R]], object] | None = None,
 ) -> list[Outcome[R]]:
-    """Run `work` on every item, at most `concurrency` at once (fewer while the server is
-    overloaded), and return each item's value or HomebaseError in input order.
+    """Run `work` on every item through `pool`; each item's value or error, in input order.
 
     An SDK error is the item's outcome and never cancels its siblings; any other exception is
-    a bug and propagates.
+    a bug and propagates. `before(index)` runs just before an item's work and `after(index,
+    outcome)` once it has ended (the journal commits "in flight" and the outcome there);
+    progress goes to `tally` (or a new one on `on_progress`), one count per item.
     """
     outcomes: list[Outcome[R]] = [Outcome() for _ in items]
-    limiter = AdaptiveLimiter(concurrency)
-    next_index = iter(range(len(items)))
-    done = 0
-    total = len(items)
+    progress = tally or Tally(on_progress, len(items))
+    indexes = iter(range(len(items)))
 
-    async def worker() -> None:
-        nonlocal done
-        for index in next_index:
-            await throttle.wait_if_paused()
-            async with limiter:
-                try:
-                    outcomes[index].value = await work(items[index])
-                except HomebaseError as exc:
-                    outcomes[index].error = exc
-            done += 1
-            if on_progress is not None:
-                on_progress(done, total)
+    async def one(index: int) -> None:
+        if before is not None:
+            before(index)
+        try:
+            outcomes[index].value = await work(items[index])
+        except HomebaseError as exc:
+            outcomes[index].error = exc
+        if after is not None:
+            after(index, outcomes[index])
+        progress.add()
 
-    throttle.limiters.add(limiter)
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(concurrency, total)):
-                group.create_task(worker())
-    finally:
-        throttle.limiters.discard(limiter)
+    if items:
+        await pool(
+            lambda: next(indexes, None),
+            one,
+            concurrency=min(concurrency, len(items)),
+            throttle=throttle,
+        )
     return outcomes
 
 
@@ -105,6 +164,7 @@ class SendReport:
 
     `not_sent`: the daily budget ran out first (no request was made for them, or the server
     said so); `outcome_unknown`: may or may not have gone out, never resent automatically.
+    With a journal, items done by an earlier run are reported here as they ended then.
     """
 
     sent: dict[int, SentMessage]
@@ -115,12 +175,30 @@ class SendReport:
 
 @attrs.frozen(kw_only=True)
 class CreateReport:
-    """Where every customer of `create_many` ended, keyed by its index in the input.
+    """Where every item of a `create_many` ended, keyed by its index in the input.
 
-    `created` maps to the new customer id; `outcome_unknown` items may exist on the server
-    and are never re-sent automatically (that could create a duplicate).
+    `created` maps to the new record's id (found by settling when the first answer was
+    lost); `failed` items were not created (safe to send again); `outcome_unknown` items may
+    exist on the server and are never sent again automatically.
     """
 
     created: dict[int, str]
+    failed: dict[int, HomebaseError]
+    outcome_unknown: dict[int, WriteOutcomeUnknownError]
+
+
+@attrs.frozen(kw_only=True)
+class UpsertReport:
+    """Where every item of `customers.upsert_many` ended, keyed by its index in the input.
+
+    `created`, `updated` and `unchanged` map to the customer's id; `ambiguous` items matched
+    more than one customer (their ids listed; nothing was written); `failed` items were not
+    written; `outcome_unknown` creates may exist on the server (never sent again).
+    """
+
+    created: dict[int, str]
+    updated: dict[int, str]
+    unchanged: dict[int, str]
+    ambiguous: dict[int, list[str]]
     failed: dict[int, HomebaseError]
     outcome_unknown: dict[int, WriteOutcomeUnknownError]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 import warnings
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -10,9 +9,9 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 import attrs
 from homebase_api.models import Customer
 
-from ._bulk import Progress, TruncatedResultWarning, unique
+from ._bulk import Progress, Tally, TruncatedResultWarning, pool, unique
 from ._errors import HomebaseError, ValidationError
-from ._ratelimit import AdaptiveLimiter, Throttle
+from ._ratelimit import Throttle
 from ._validation import check_phone, check_query, looks_like_phone
 
 __all__ = ["LookupResult", "lookup"]
@@ -78,10 +77,8 @@ def _keys(customer: Customer) -> set[str]:
 @attrs.define
 class _Run:
     search: Search
-    throttle: Throttle
-    limiter: AdaptiveLimiter
     norms: list[str]
-    on_progress: Progress | None
+    tally: Tally
     cursor: int = 0
     pending: list[list[str]] = attrs.field(factory=list)
     # Matches per identifier over the answers so far (mean and variance size the chunks).
@@ -89,7 +86,6 @@ class _Run:
     count_sum: float = 0.0
     count_squares: float = 0.0
     requests: int = 0
-    done: int = 0
     found: dict[str, dict[str, Customer]] = attrs.field(factory=dict)
     failed: dict[str, HomebaseError] = attrs.field(factory=dict)
     truncated: list[str] = attrs.field(factory=list)
@@ -117,25 +113,23 @@ class _Run:
         root = (-spread + math.sqrt(spread * spread + 4 * mean * MOST_RESULTS)) / (2 * mean)
         return max(1, min(MAX_PER_REQUEST, int(root * root)))
 
-    async def worker(self) -> None:
-        while (chunk := self.next_chunk()) is not None:
-            await self.throttle.wait_if_paused()
-            async with self.limiter:
-                self.requests += 1
-                try:
-                    customers = await self.search(chunk)
-                except HomebaseError as exc:
-                    self.failed.update(dict.fromkeys(chunk, exc))
-                    self._progress(len(chunk))
-                    continue
-            if len(customers) >= MAX_PER_REQUEST and len(chunk) > 1:
-                half = len(chunk) // 2
-                self.pending += [chunk[half:], chunk[:half]]
-                continue
-            if len(customers) >= MAX_PER_REQUEST:
-                self.truncated.append(chunk[0])
-            self._attribute(chunk, customers)
-            self._progress(len(chunk))
+    async def work(self, chunk: list[str]) -> None:
+        """One request of the bulk pool; a full answer is split and queued again."""
+        self.requests += 1
+        try:
+            customers = await self.search(chunk)
+        except HomebaseError as exc:
+            self.failed.update(dict.fromkeys(chunk, exc))
+            self.tally.add(len(chunk))
+            return
+        if len(customers) >= MAX_PER_REQUEST and len(chunk) > 1:
+            half = len(chunk) // 2
+            self.pending += [chunk[half:], chunk[:half]]
+            return
+        if len(customers) >= MAX_PER_REQUEST:
+            self.truncated.append(chunk[0])
+        self._attribute(chunk, customers)
+        self.tally.add(len(chunk))
 
     def _attribute(self, chunk: list[str], customers: list[Customer]) -> None:
         wanted = set(chunk)
@@ -147,11 +141,6 @@ class _Run:
         self.identifiers_seen += len(chunk)
         self.count_sum += sum(counts.values())
         self.count_squares += sum(n * n for n in counts.values())
-
-    def _progress(self, count: int) -> None:
-        self.done += count
-        if self.on_progress is not None:
-            self.on_progress(self.done, len(self.norms))
 
 
 async def lookup(
@@ -179,18 +168,10 @@ async def lookup(
             valid.append(ident)
     run = _Run(
         search=search,
-        throttle=throttle,
-        limiter=AdaptiveLimiter(concurrency),
-        norms=unique(_norm(i) for i in valid),
-        on_progress=on_progress,
+        norms=(norms := unique(_norm(i) for i in valid)),
+        tally=Tally(on_progress, len(norms)),
     )
-    throttle.limiters.add(run.limiter)
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(concurrency):
-                group.create_task(run.worker())
-    finally:
-        throttle.limiters.discard(run.limiter)
+    await pool(run.next_chunk, run.work, concurrency=concurrency, throttle=throttle)
     for ident in run.truncated:
         warnings.warn(
             f"identifier {ident!r} matches 100 or more customers; the API returns at most 100",

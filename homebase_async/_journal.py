@@ -1,0 +1,189 @@
+"""The write-ahead journal of bulk writes: one SQLite file (standard library, WAL mode).
+
+Before an item's request is sent its key and `in_flight` are committed; its outcome is
+committed once known. A later run with the same journal reads what was done and what was in
+flight when a process died. The file is meant to be read by people:
+
+    sqlite3 run.journal "SELECT operation, state, outcome, result, item FROM items"
+
+One row per (operation, key). States: `in_flight` (`outcome`: the action under way), `done`
+(`outcome`: created, updated, unchanged or sent; `result`: the id or the sent message as JSON),
+`failed`, `not_sent` and `outcome_unknown` (`error`: why).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ._errors import ValidationError
+
+__all__ = [
+    "DONE",
+    "FAILED",
+    "IN_FLIGHT",
+    "UNKNOWN",
+    "Entry",
+    "Journal",
+    "KeyFunc",
+    "item_keys",
+    "open_journal",
+]
+
+IN_FLIGHT = "in_flight"
+DONE = "done"
+FAILED = "failed"
+UNKNOWN = "outcome_unknown"
+
+#: A caller's own item key: the item in, a string out.
+KeyFunc = Callable[[Mapping[str, Any]], str]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    operation TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    state     TEXT NOT NULL,
+    outcome   TEXT,
+    result    TEXT,
+    error     TEXT,
+    attempts  INTEGER NOT NULL DEFAULT 0,
+    item      TEXT NOT NULL,
+    updated   TEXT NOT NULL,
+    PRIMARY KEY (operation, key)
+)
+"""
+
+
+def _canonical(item: Mapping[str, Any]) -> str:
+    return json.dumps(item, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def item_keys(items: Sequence[Mapping[str, Any]], key: KeyFunc | None = None) -> list[str]:
+    """Each item's journal key: the caller's `key(item)`, or a digest of its content.
+
+    Identical items get `#2`, `#3`... appended, so a list that holds the same message twice
+    on purpose still sends it twice; a caller's keys must be unique.
+    """
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if key is not None:
+            value = key(item)
+            if not isinstance(value, str) or not value:
+                raise ValidationError("key", f"item {index}: expected a non-empty string")
+            if value in seen:
+                raise ValidationError("key", f"item {index}: key {value!r} is not unique")
+            seen[value] = 1
+            keys.append(value)
+            continue
+        digest = hashlib.sha256(_canonical(item).encode()).hexdigest()[:32]
+        count = seen[digest] = seen.get(digest, 0) + 1
+        keys.append(digest if count == 1 else f"{digest}#{count}")
+    return keys
+
+
+@attrs.frozen
+class Entry:
+    """One journal row as read back."""
+
+    state: str
+    outcome: str | None
+    result: Any
+    error: str | None
+    attempts: int
+
+
+class Journal:
+    """One operation's rows of a journal file (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike[str], operation: str) -> None:
+        self.path = os.fspath(path)
+        self.operation = operation
+        # Used from the event loop's thread only; commits are short, so no thread pool.
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a commit survives the process being killed (what this guards
+        # against); a power cut may lose the last commits.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+
+    def read(self, keys: Sequence[str]) -> dict[str, Entry]:
+        """The entries of these keys that an earlier run wrote."""
+        rows = self._db.execute(
+            "SELECT key, state, outcome, result, error, attempts FROM items WHERE operation = ?",
+            (self.operation,),
+        )
+        wanted = set(keys)
+        found: dict[str, Entry] = {}
+        for key, state, outcome, result, error, attempts in rows:
+            if key in wanted:
+                value = None if result is None else json.loads(result)
+                found[key] = Entry(state, outcome, value, error, attempts)
+        return found
+
+    def start(self, key: str, item: Mapping[str, Any], *, action: str | None = None) -> None:
+        """Commit "in flight" for `key` before its request is sent (`action`: what it does)."""
+        self._db.execute(
+            "INSERT INTO items (operation, key, state, outcome, attempts, item, updated)"
+            " VALUES (?, ?, ?, ?, 1, ?, ?)"
+            " ON CONFLICT (operation, key) DO UPDATE SET state = excluded.state,"
+            " outcome = excluded.outcome, result = NULL, error = NULL,"
+            " attempts = attempts + 1, updated = excluded.updated",
+            (self.operation, key, IN_FLIGHT, action, _canonical(item), _now()),
+        )
+
+    def finish(
+        self,
+        key: str,
+        state: str,
+        *,
+        outcome: str | None = None,
+        result: Any = None,
+        error: str | None = None,
+        item: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Commit the outcome of `key` (the row is made if the item was never in flight)."""
+        encoded = None if result is None else json.dumps(result, default=str)
+        self._db.execute(
+            "INSERT INTO items (operation, key, state, outcome, result, error, item, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (operation, key) DO UPDATE SET state = excluded.state,"
+            " outcome = excluded.outcome, result = excluded.result, error = excluded.error,"
+            " updated = excluded.updated",
+            (
+                self.operation,
+                key,
+                state,
+                outcome,
+                encoded,
+                error,
+                _canonical(item or {}),
+                _now(),
+            ),
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def open_journal(path: str | os.PathLike[str] | None, operation: str) -> Journal | None:
+    """The journal at `path` for `operation`, or None without a path."""
+    if path is None:
+        return None
+    if not isinstance(path, str | os.PathLike):
+        raise ValidationError("journal", f"expected a file path, got {path!r:.80}")
+    try:
+        return Journal(path, operation)
+    except sqlite3.Error as exc:
+        raise ValidationError("journal", f"cannot open {os.fspath(path)!r}: {exc}") from None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
