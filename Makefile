@@ -31,8 +31,9 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-typecheck: $(STAMP) ## mypy --strict over the facade and the generated package
+typecheck: $(STAMP) ## mypy --strict over the facade and generated package; mypy over tests and README blocks
 	$(BIN)/mypy
+	$(BIN)/python scripts/typecheck_examples.py
 
 pytest: $(STAMP) ## the test suite alone
 	$(BIN)/pytest

@@ -291,7 +291,7 @@ async def test_max_concurrency_caps_requests_in_flight(cap: int) -> None:
 async def test_the_cap_spans_every_resource() -> None:
     transport = CountingTransport()
     hb = HomebaseClient(API_KEY, base_url=BASE_URL, transport=transport, max_concurrency=2)
-    calls = [hb.ping() for _ in range(5)]
+    calls: list[Any] = [hb.ping() for _ in range(5)]
     calls += [hb.customers.search(customer_id="x") for _ in range(5)]
     calls += [hb.messages.stats() for _ in range(5)]
     await asyncio.gather(*calls, return_exceptions=True)
