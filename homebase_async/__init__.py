@@ -1,43 +1,60 @@
 """Async SDK for the Homebase360 API: typed errors, safe retries, complete bulk helpers."""
 
+from importlib.metadata import version as _version
+
 from ._bulk import CreateReport, SendReport, TruncatedResultWarning
-from ._client import HomebaseClient
+from ._client import NOT_GIVEN, HomebaseClient, NotGiven
 from ._config import RetryPolicy
 from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     DailyLimitExceededError,
     HomebaseError,
+    HostNotFoundError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     ServerError,
     TransportError,
     UnexpectedResponseError,
     ValidationError,
     WriteOutcomeUnknownError,
 )
+from ._events import SdkEvent
 from ._lookup import LookupResult
+from ._raw import RawResponse
 from ._sms_budget import SmsBudget
 
+#: The installed distribution's version (from its metadata, so it never drifts from pyproject).
+__version__ = _version("homebase-async")
+
 __all__ = [
+    "NOT_GIVEN",
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "CreateReport",
     "DailyLimitExceededError",
     "HomebaseClient",
     "HomebaseError",
+    "HostNotFoundError",
     "LookupResult",
     "NotFoundError",
+    "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "RetryPolicy",
+    "SdkEvent",
     "SendReport",
     "ServerError",
     "SmsBudget",
@@ -46,4 +63,5 @@ __all__ = [
     "UnexpectedResponseError",
     "ValidationError",
     "WriteOutcomeUnknownError",
+    "__version__",
 ]

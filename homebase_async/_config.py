@@ -10,8 +10,10 @@ __all__ = [
     "DEFAULT_BUDGET_MAX_AGE",
     "DEFAULT_KEEPALIVE_EXPIRY",
     "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_TIMEOUT",
     "RetryPolicy",
+    "deadline_of",
     "make_timeout",
 ]
 
@@ -71,8 +73,21 @@ def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     return httpx.Timeout(timeout, connect=min(timeout, 10.0), pool=timeout)
 
 
+def deadline_of(timeout: httpx.Timeout) -> float | None:
+    """The whole request's deadline: the largest phase of the timeout (a float `t` gives t).
+
+    httpx bounds each phase (each socket read, for one); a server that trickles a byte at a
+    time would keep a call alive for ever, so the request path also bounds the whole request.
+    """
+    phases = [v for v in (timeout.connect, timeout.read, timeout.write, timeout.pool) if v]
+    return max(phases) if phases else None
+
+
 DEFAULT_BASE_URL = "https://us-central1-homebase-360.cloudfunctions.net/api/v1"
 DEFAULT_TIMEOUT = 30.0
+# The largest legitimate answer, 100 jobs each with its customer and line items, is a few
+# hundred KiB; 16 MiB is far above it and far below what hurts a process.
+DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024
 DEFAULT_MAX_CONCURRENCY = 16
 # Kept below the 10 s idle timeout common to load balancers in front of Cloud Functions, so
 # the client drops an idle connection before the server does.

@@ -3,19 +3,24 @@
 ```
 HomebaseError
 ├── ConfigurationError        bad client settings (no key, insecure URL)
+├── ClientClosedError         the client was closed, or is used from another event loop
 ├── ValidationError           bad input caught before any request (also a ValueError)
-├── TransportError            network failure, the httpx error kept as __cause__
-│   └── RequestTimeoutError   also a TimeoutError
-├── APIStatusError            .status_code .message .body (JSON or text) .response
+├── TransportError            network failure or protocol garbage (sanitised cause kept)
+│   ├── RequestTimeoutError   the request's deadline passed (also a TimeoutError)
+│   └── HostNotFoundError     the base URL's host does not resolve (never retried)
+├── APIStatusError            .status_code .message .body (bounded) .request_id .retry_after
 │   ├── BadRequestError 400 · AuthenticationError 401 · PermissionDeniedError 403
-│   ├── NotFoundError 404 · RateLimitError 429 (.retry_after)
+│   ├── NotFoundError 404 · RateLimitError 429
 │   │                           └── DailyLimitExceededError (SMS quota, never retried)
 │   └── ServerError ≥ 500 (non-IANA codes too)
-├── WriteOutcomeUnknownError  a create/send that may or may not have happened
+├── WriteOutcomeUnknownError  a create/send that may or may not have happened (.performed)
 └── UnexpectedResponseError   a success status with a body that does not parse
+    └── ResponseTooLargeError the body passed `max_response_size` (after decompression)
 ```
 
-No message here ever includes a request header, so the API key cannot leak through one.
+No message here ever includes a request header, so the API key cannot leak through one, and
+transport errors are re-raised with a sanitised cause (aiohttp's errors carry the request's
+headers in their repr).
 """
 
 from __future__ import annotations
@@ -29,23 +34,33 @@ __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "DailyLimitExceededError",
     "HomebaseError",
+    "HostNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "ServerError",
     "TransportError",
     "UnexpectedResponseError",
     "ValidationError",
     "WriteOutcomeUnknownError",
     "make_status_error",
+    "request_id_of",
 ]
 
-# Error bodies are kept for debugging; an HTML page from a front end can be large.
-_MAX_TEXT_BODY = 2_000
+# Error bodies are kept for debugging; an HTML page from a front end can be large, and an
+# error object may be kept alive long after the call (a bulk report holds thousands).
+MAX_ERROR_TEXT = 2_000
+# The first bytes of an error response that are read at all; the rest is never downloaded.
+MAX_ERROR_BYTES = 64 * 1024
+# Cloud Functions sets these on every response (assumed: see the README's Spec assumptions).
+_EXECUTION_ID = "function-execution-id"
+_TRACE_CONTEXT = "x-cloud-trace-context"
 
 
 class HomebaseError(Exception):
@@ -54,6 +69,10 @@ class HomebaseError(Exception):
 
 class ConfigurationError(HomebaseError):
     """The client's settings are unusable (no API key, an insecure base URL, ...)."""
+
+
+class ClientClosedError(HomebaseError, RuntimeError):
+    """The client was closed (`aclose()`), or is used from an event loop other than its own."""
 
 
 class ValidationError(HomebaseError, ValueError):
@@ -65,11 +84,15 @@ class ValidationError(HomebaseError, ValueError):
 
 
 class TransportError(HomebaseError):
-    """The request failed on the network; the httpx error is kept as `__cause__`."""
+    """The request failed on the network or the answer was not HTTP; the cause is kept."""
 
 
 class RequestTimeoutError(TransportError, TimeoutError):
-    """The request timed out (connect, read, write, or waiting for a pooled connection)."""
+    """The request's deadline passed (connect, send, headers and body together)."""
+
+
+class HostNotFoundError(TransportError):
+    """The base URL's host name does not resolve: a configuration problem, never retried."""
 
 
 class APIStatusError(HomebaseError):
@@ -82,12 +105,21 @@ class APIStatusError(HomebaseError):
         status_code: int,
         body: Any = None,
         response: httpx.Response | None = None,
+        retry_after: float | None = None,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(f"{status_code}: {message}")
+        if request_id is None and response is not None:
+            request_id = request_id_of(response.headers)
+        text = f"{status_code}: {message}"
+        super().__init__(f"{text} (request_id={request_id})" if request_id else text)
         self.status_code = status_code
         self.message = message
         self.body = body
         self.response = response
+        #: The server's `Retry-After` in seconds (on 429 and 503), None when absent/unreadable.
+        self.retry_after = retry_after
+        #: The id the server gave this request (`function-execution-id`), for support.
+        self.request_id = request_id
 
 
 class BadRequestError(APIStatusError):
@@ -117,9 +149,16 @@ class RateLimitError(APIStatusError):
         body: Any = None,
         response: httpx.Response | None = None,
         retry_after: float | None = None,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(message, status_code=status_code, body=body, response=response)
-        self.retry_after = retry_after
+        super().__init__(
+            message,
+            status_code=status_code,
+            body=body,
+            response=response,
+            retry_after=retry_after,
+            request_id=request_id,
+        )
 
 
 class DailyLimitExceededError(RateLimitError):
@@ -134,20 +173,34 @@ class WriteOutcomeUnknownError(HomebaseError):
     """A create or send failed in a way that leaves unknown whether the server performed it.
 
     It is never retried automatically, as a retry could duplicate the write; `cause` is the
-    error that made the outcome unknown (also `__cause__`).
+    error that made the outcome unknown (also `__cause__`). `performed` is True when a success
+    status proved the write happened but its answer could not be read (so its id is unknown),
+    and None when nothing is known either way.
     """
 
-    def __init__(self, operation: str, cause: HomebaseError) -> None:
+    def __init__(
+        self, operation: str, cause: HomebaseError, *, performed: bool | None = None
+    ) -> None:
+        what = (
+            "the server performed it but its answer could not be read"
+            if performed
+            else "the server may or may not have performed it"
+        )
         super().__init__(
-            f"{operation}: the outcome is unknown, the server may or may not have performed it "
-            f"({type(cause).__name__}: {cause})"
+            f"{operation}: the outcome is unknown, {what} ({type(cause).__name__}: {cause})"
         )
         self.operation = operation
         self.cause = cause
+        self.performed = performed
+        self.request_id: str | None = getattr(cause, "request_id", None)
 
 
 class UnexpectedResponseError(HomebaseError):
     """A success status whose body does not have the documented shape."""
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """The response body passed the client's `max_response_size` and was not read further."""
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -159,13 +212,26 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def request_id_of(headers: httpx.Headers) -> str | None:
+    """The request id Cloud Functions gives a response: its execution id, else the trace id."""
+    execution = headers.get(_EXECUTION_ID)
+    if execution:
+        return execution.strip()[:128] or None
+    trace = headers.get(_TRACE_CONTEXT)
+    if trace:
+        return trace.split("/", 1)[0].strip()[:128] or None
+    return None
+
+
 def parse_body(response: httpx.Response) -> tuple[Any, str]:
-    """The decoded body (JSON when it parses, else text) and the best message from it."""
+    """The decoded body (JSON when it parses, else a text excerpt) and the best message."""
     text = response.text
     try:
         body: Any = json.loads(text) if text else None
-    except ValueError:
-        body = text[:_MAX_TEXT_BODY]
+    except (ValueError, RecursionError):
+        body = text[:MAX_ERROR_TEXT]
+    if isinstance(body, str):
+        body = body[:MAX_ERROR_TEXT]
     message = ""
     if isinstance(body, dict):
         error = body.get("error")
@@ -175,6 +241,7 @@ def parse_body(response: httpx.Response) -> tuple[Any, str]:
             message = error["message"]
         elif isinstance(body.get("message"), str):
             message = body["message"]
+    message = message[:MAX_ERROR_TEXT]
     return body, message or response.reason_phrase or "HTTP error"
 
 
@@ -184,9 +251,7 @@ def make_status_error(
     """The error for a non-2xx response; the one status→class map of the SDK."""
     body, message = parse_body(response)
     status = response.status_code
-    if status == 429:
-        return RateLimitError(message, body=body, response=response, retry_after=retry_after)
     cls = _STATUS_ERRORS.get(status)
     if cls is None:
         cls = ServerError if status >= 500 else APIStatusError
-    return cls(message, status_code=status, body=body, response=response)
+    return cls(message, status_code=status, body=body, response=response, retry_after=retry_after)

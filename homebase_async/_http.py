@@ -1,40 +1,189 @@
-"""The httpx side: the shared transport, the AsyncClient, and the error seam.
+"""The httpx side: the shared transport, the AsyncClient, and the two error seams.
 
-Every response passes `raise_for_status` (an httpx response hook) before the generated code
-sees it, so non-2xx statuses become typed errors there, including non-IANA ones such as 520
-that the generated `HTTPStatus(...)` call cannot represent (openapi-python-client#1442).
+* `GuardedTransport` wraps every transport (aiohttp's, httpx's, a test's): whatever a transport
+  library raises, while sending or while the body streams in, leaves it as an httpx error whose
+  type says whether the request can have reached the server, with a sanitised message and no
+  chained cause (aiohttp's errors carry the request headers, the API key among them, in their
+  repr). `map_transport_error` then turns those into the SDK's errors, in one place.
+* `response_hook` (an httpx response hook) reads every body with a size bound, counted after
+  decompression, and turns non-2xx statuses into typed errors before the generated code sees
+  them, including non-IANA ones such as 520 that the generated `HTTPStatus(...)` call cannot
+  represent (openapi-python-client#1442).
 """
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import logging
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Literal
 from urllib.parse import urlsplit
 
+import attrs
 import httpx
 
 from ._errors import (
+    MAX_ERROR_BYTES,
     ConfigurationError,
     HomebaseError,
+    HostNotFoundError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     TransportError,
     make_status_error,
 )
 from ._ratelimit import parse_retry_after
 
 __all__ = [
+    "EventHook",
+    "Exchange",
+    "GuardedTransport",
     "HttpBackend",
     "build_httpx_client",
     "build_transport",
     "check_base_url",
+    "current_exchange",
     "map_transport_error",
     "raise_for_status",
     "request_not_sent",
+    "response_hook",
 ]
 
 HttpBackend = Literal["httpx", "aiohttp"]
+EventHook = Callable[..., Awaitable[object]]
 _log = logging.getLogger("homebase_async")
+
+
+@attrs.define
+class Exchange:
+    """What the request path learns of one attempt from inside httpx: the response received."""
+
+    response: httpx.Response | None = None
+
+
+#: Set by the request path around each attempt; the response hook fills it in.
+current_exchange: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar(
+    "homebase_exchange", default=None
+)
+
+
+class _HostNotFound(httpx.ConnectError):
+    """A name lookup failed: nothing was sent, and trying again will not help."""
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 16:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _translate(exc: Exception, request: httpx.Request) -> httpx.TransportError:
+    """The httpx error that says what `exc`, from inside a transport, means for this request."""
+    chain = _chain(exc)
+    names = {type(e).__name__ for e in chain}
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if any(isinstance(e, socket.gaierror) for e in chain) or "ClientConnectorDNSError" in names:
+        return _HostNotFound(f"cannot resolve the host of {request.url.host!r}", request=request)
+    aiohttp = _aiohttp_in(chain)
+    if aiohttp is not None:
+        return _translate_aiohttp(aiohttp, detail, request)
+    if isinstance(exc, httpx.TransportError):
+        # httpx's own mapping is exact; only the message is rebuilt, without the cause.
+        return type(exc)(str(exc) or type(exc).__name__, request=request)
+    if isinstance(exc, TimeoutError):
+        return httpx.ReadTimeout(detail, request=request)
+    if isinstance(exc, ConnectionRefusedError):
+        return httpx.ConnectError(detail, request=request)
+    # Anything else from a transport means the peer sent something that is not HTTP.
+    return httpx.RemoteProtocolError(f"invalid response ({detail})", request=request)
+
+
+def _aiohttp_in(chain: Sequence[BaseException]) -> BaseException | None:
+    for error in chain:
+        if type(error).__module__.startswith("aiohttp"):
+            return error
+    return None
+
+
+def _translate_aiohttp(
+    error: BaseException, detail: str, request: httpx.Request
+) -> httpx.TransportError:
+    import aiohttp
+
+    # httpx-aiohttp maps every aiohttp connection error, a server disconnect after the request
+    # was written included, to ConnectTimeout: only connector errors prove nothing was sent.
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(detail, request=request)
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(detail, request=request)
+    if isinstance(error, aiohttp.ServerTimeoutError | TimeoutError):
+        return httpx.ReadTimeout(detail, request=request)
+    if isinstance(error, aiohttp.ClientPayloadError):
+        return httpx.ReadError(detail, request=request)
+    return httpx.RemoteProtocolError(f"invalid response ({detail})", request=request)
+
+
+class _GuardedStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        iterator = self._inner.__aiter__()
+        while True:
+            error: httpx.TransportError | None = None
+            try:
+                chunk = await iterator.__anext__()
+            except StopAsyncIteration:
+                return
+            except Exception as exc:
+                error = _translate(exc, self._request)
+            if error is not None:
+                # Raised outside the except block, so no raw error rides along as __context__.
+                raise error
+            yield chunk
+
+    async def aclose(self) -> None:
+        error: httpx.TransportError | None = None
+        try:
+            await self._inner.aclose()
+        except Exception as exc:
+            error = _translate(exc, self._request)
+        if error is not None:
+            raise error
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """Any transport, with every error it raises translated (see the module docstring)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        error: httpx.TransportError | None = None
+        try:
+            response = await self.inner.handle_async_request(request)
+        except Exception as exc:
+            error = _translate(exc, request)
+        if error is not None:
+            raise error
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _GuardedStream(response.stream, request)
+        return response
+
+    async def aclose(self) -> None:
+        error: httpx.TransportError | None = None
+        try:
+            await self.inner.aclose()
+        except Exception as exc:
+            error = _translate(exc, httpx.Request("GET", "http://closing.invalid/"))
+        if error is not None:
+            _log.debug("closing the transport failed: %s", error)
 
 
 def check_base_url(base_url: str) -> str:
@@ -83,13 +232,64 @@ def build_transport(
     raise ConfigurationError(f'http_backend must be "httpx" or "aiohttp", got {backend!r}')
 
 
-async def raise_for_status(response: httpx.Response) -> None:
-    """Turn a non-2xx response into its typed error before the generated parser runs."""
-    if response.is_success:
-        return
-    await response.aread()
-    retry_after = parse_retry_after(response.headers.get("retry-after"))
-    raise make_status_error(response, retry_after=retry_after)
+async def _read_bounded(response: httpx.Response, limit: int, *, whole: bool) -> bool:
+    """Read at most `limit` decoded bytes of the body into `response`; True if it had more.
+
+    With `whole` (only a complete body is of use) a declared length over the limit is refused
+    before anything is read.
+    """
+    declared = response.headers.get("content-length", "")
+    encoded = "content-encoding" in response.headers
+    if whole and declared.isdigit() and int(declared) > limit and not encoded:
+        await response.aclose()
+        _set_content(response, b"")
+        return True
+    chunks: list[bytes] = []
+    size = 0
+    truncated = False
+    async for chunk in response.aiter_bytes():
+        if size + len(chunk) > limit:
+            chunks.append(chunk[: limit - size])
+            truncated = True
+            break
+        size += len(chunk)
+        chunks.append(chunk)
+    if truncated:
+        await response.aclose()
+    _set_content(response, b"".join(chunks))
+    return truncated
+
+
+def _set_content(response: httpx.Response, content: bytes) -> None:
+    # httpx keeps a read body in `_content`; `aread()` returns it from there, so the generated
+    # code then reads what was read here (and no more) without touching the network again.
+    response._content = content
+
+
+def response_hook(max_response_size: int) -> Callable[[httpx.Response], Awaitable[None]]:
+    """The response hook: a bounded read of the body, then a typed error for a non-2xx status."""
+
+    async def hook(response: httpx.Response) -> None:
+        exchange = current_exchange.get()
+        if exchange is not None:
+            exchange.response = response
+        if response.is_success:
+            if await _read_bounded(response, max_response_size, whole=True):
+                raise ResponseTooLargeError(
+                    f"the response body is larger than max_response_size "
+                    f"({max_response_size} bytes, counted after decompression); not read further"
+                )
+            return
+        # An error body is only ever shown in part: read no more than that part.
+        await _read_bounded(response, MAX_ERROR_BYTES, whole=False)
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        raise make_status_error(response, retry_after=retry_after)
+
+    return hook
+
+
+#: The response hook with the default size bound, for callers that build their own client.
+raise_for_status = response_hook(16 * 1024 * 1024)
 
 
 def build_httpx_client(
@@ -99,15 +299,24 @@ def build_httpx_client(
     timeout: httpx.Timeout,
     transport: httpx.AsyncBaseTransport,
     user_agent: str,
+    max_response_size: int = 16 * 1024 * 1024,
+    headers: Mapping[str, str] | None = None,
+    event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
 ) -> httpx.AsyncClient:
-    """An AsyncClient over a shared transport; it never follows redirects (the key would)."""
+    """An AsyncClient over a shared transport; it never follows redirects (the key would).
+
+    The users' `event_hooks` run before the SDK's own response hook, so they see every
+    response, errors included.
+    """
+    hooks = {key: list(value) for key, value in (event_hooks or {}).items()}
+    hooks.setdefault("response", []).append(response_hook(max_response_size))
     return httpx.AsyncClient(
         base_url=base_url,
-        headers={"x-api-key": api_key, "user-agent": user_agent},
+        headers={**(headers or {}), "x-api-key": api_key, "user-agent": user_agent},
         timeout=timeout,
         transport=transport,
         follow_redirects=False,
-        event_hooks={"response": [raise_for_status]},
+        event_hooks=hooks,
     )
 
 
@@ -143,12 +352,14 @@ def map_transport_error(exc: Exception) -> HomebaseError:
         return exc
     name = type(exc).__name__
     cause = exc.__cause__
-    if isinstance(exc, httpx.TimeoutException) and not (
+    if isinstance(exc, _HostNotFound):
+        error: HomebaseError = HostNotFoundError(f"{exc}: check the base URL")
+    elif isinstance(exc, httpx.TimeoutException) and not (
         cause is not None
         and type(cause).__module__.startswith("aiohttp")
         and not isinstance(cause, TimeoutError)
     ):
-        error: HomebaseError = RequestTimeoutError(f"request timed out ({name})")
+        error = RequestTimeoutError(f"request timed out ({name})")
     else:
         detail = str(exc) or name
         error = TransportError(f"network error ({name}): {detail}")

@@ -1,8 +1,22 @@
-"""The one request path: concurrency permit, retry policy, error mapping, logging."""
+"""The one request path: client state, permit, deadline, retries, error mapping, telemetry.
+
+Each SDK call is one loop of attempts (`Requester.call`). An attempt is two stages:
+
+1. **Send**: under the client-wide permit and the request's deadline, the generated function
+   sends the request; the response hook (`_http.response_hook`) reads the body with a size
+   bound and raises the typed error of a non-2xx status. Transport failures of any library
+   arrive as httpx errors (`_http.GuardedTransport`) and are mapped here, in one place.
+2. **Parse**: the generated code parses the 2xx body. Only there does an error that means "the
+   body has the wrong shape" become `UnexpectedResponseError`; the same exception raised
+   before a 2xx response arrived is a bug and propagates as it is.
+
+Every retry decision is a pure function of `_retry`; stamina does the sleeping.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -17,42 +31,102 @@ from homebase_api.types import Response
 from ._config import RetryPolicy
 from ._errors import (
     APIStatusError,
+    ClientClosedError,
     DailyLimitExceededError,
     HomebaseError,
     RateLimitError,
+    RequestTimeoutError,
     UnexpectedResponseError,
     WriteOutcomeUnknownError,
+    request_id_of,
 )
-from ._http import map_transport_error
+from ._events import Events, SdkEvent
+from ._http import Exchange, current_exchange, map_transport_error
 from ._ratelimit import Throttle
-from ._retry import Kind, RetryBudget, describe_wait, outcome_unknown, retry_wait
+from ._retry import (
+    REQUEUES,
+    Kind,
+    RetryBudget,
+    Stop,
+    is_sms_quota,
+    next_wait,
+    outcome_unknown,
+    overload_pause,
+    retryable,
+    server_wait,
+)
+from ._telemetry import Telemetry
 
-__all__ = ["Operation", "Requester"]
+__all__ = ["Capture", "ClientState", "Operation", "Requester", "raw_capture"]
 
 _log = logging.getLogger("homebase_async")
 T = TypeVar("T")
 Send = Callable[[AuthenticatedClient], Awaitable[Response[Any]]]
+# What a body parser raises on a body of the wrong shape (RecursionError: deep nesting).
+_SHAPE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
 
 
 @attrs.frozen
 class Operation:
-    """One API operation, as the retry rules and the logs need to know it."""
+    """One API operation, as the retry rules, the logs and the spans need to know it."""
 
-    name: str
+    name: str  # the spec's operationId
     method: str
-    path: str
+    path: str  # the URL template, e.g. /customers/{customerId}
     kind: Kind
     sms: bool = False
 
 
-def _sms_quota(error: RateLimitError) -> bool:
-    """Whether a 429 from the send endpoint is the daily quota rather than load shedding.
+@attrs.define
+class ClientState:
+    """Whether a client may still be used, and the event loop it belongs to."""
 
-    The quota is what the contract gives 429 for on send; a 429 that names no quota and asks
-    to come back later (`Retry-After`) is taken as ordinary load shedding.
-    """
-    text = error.message.lower()
-    return "daily" in text or "quota" in text or error.retry_after is None
+    closed: bool = False
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def check(self) -> None:
+        if self.closed:
+            raise ClientClosedError(
+                "this HomebaseClient is closed (aclose() was called); make a new one"
+            )
+        loop = asyncio.get_running_loop()
+        if self.loop is None:
+            self.loop = loop
+        elif self.loop is not loop:
+            which = "a closed" if self.loop.is_closed() else "another"
+            raise ClientClosedError(
+                f"this HomebaseClient belongs to {which} event loop; "
+                "make one client per event loop (its connections are bound to one)"
+            )
+
+
+@attrs.define
+class _Call:
+    """One SDK call across its attempts."""
+
+    op: Operation
+    attempts: int = 0
+    response: httpx.Response | None = None
+
+
+def _status_of(exc: HomebaseError) -> int | str:
+    """The status column of the attempt's log line: the HTTP status or the error's name."""
+    if isinstance(exc, APIStatusError):
+        return exc.status_code
+    cause = exc.__cause__
+    return type(cause).__name__ if cause is not None else type(exc).__name__
+
+
+@attrs.define
+class Capture:
+    """Set by a raw-response view around one method: the call the method made."""
+
+    call: _Call | None = None
+
+
+raw_capture: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
+    "homebase_raw_capture", default=None
+)
 
 
 @attrs.define
@@ -65,63 +139,82 @@ class Requester:
     permits: asyncio.Semaphore
     max_concurrency: int
     throttle: Throttle = attrs.field(factory=Throttle)
+    state: ClientState = attrs.field(factory=ClientState)
+    #: The whole request's deadline (connect, send, headers and body), in seconds.
+    deadline: float | None = None
+    events: Events = attrs.field(factory=Events)
+    telemetry: Telemetry | None = None
     #: Counters for reports and benchmarks: logical calls, attempts, retries.
     stats: dict[str, int] = attrs.field(factory=lambda: {"calls": 0, "attempts": 0, "retries": 0})
 
     async def call(self, op: Operation, send: Send) -> Response[Any]:
         """Run `send` under the retry policy; raise the typed error of the last failure."""
+        self.state.check()
         self.stats["calls"] += 1
+        call = _Call(op)
+        telemetry = self.telemetry
+        if telemetry is None or not telemetry.active:
+            return await self._call(call, send)
+        with telemetry.call(op) as outcome:
+            try:
+                response = await self._call(call, send)
+            except HomebaseError as exc:
+                outcome["error"] = exc
+                raise
+            finally:
+                outcome["attempts"] = call.attempts
+                if call.response is not None:
+                    outcome["status"] = call.response.status_code
+            return response
+
+    async def _call(self, call: _Call, send: Send) -> Response[Any]:
+        op = call.op
+        capture = raw_capture.get()
+        if capture is not None:
+            capture.call = call
         try:
             try:
                 # The first attempt runs outside stamina: entering a retry context cost about
                 # 7 % of a sequential loopback call in `make bench`, and most calls need none.
-                return await self._attempt(op, send, 1)
+                return await self._attempt(call, send)
             except HomebaseError as first:
                 if self.policy is None:
                     raise
-                return await self._retry(op, send, self.policy, first)
+                return await self._retry(call, send, self.policy, first)
         except HomebaseError as exc:
             if outcome_unknown(exc, op.kind):
-                raise WriteOutcomeUnknownError(op.name, exc) from exc
+                performed = True if isinstance(exc, UnexpectedResponseError) else None
+                raise WriteOutcomeUnknownError(op.name, exc, performed=performed) from exc
             raise
 
     async def _retry(
-        self, op: Operation, send: Send, policy: RetryPolicy, first: HomebaseError
+        self, call: _Call, send: Send, policy: RetryPolicy, first: HomebaseError
     ) -> Response[Any]:
-        number = 1
+        op = call.op
         started = time.monotonic()
         pending: HomebaseError | None = first
 
         def decide(exc: Exception) -> bool | float:
-            wait = retry_wait(exc, op.kind, policy)
-            if wait is False:
-                return False
-            # stamina stops here anyway; deciding it first keeps the retry count and the
-            # log honest (no "sleep" line, no retry counted, for a retry that never runs).
-            if number >= policy.max_attempts:
-                return False
-            if time.monotonic() - started >= policy.total_timeout:
-                _log.info("%s: retry time limit reached, not retrying", op.name)
-                return False
-            if not self.budget.allows_retry:
-                _log.info("%s: retry budget spent, not retrying", op.name)
+            wait = next_wait(
+                exc,
+                op.kind,
+                policy,
+                attempt=call.attempts,
+                elapsed=time.monotonic() - started,
+                budget_allows=self.budget.allows_retry,
+            )
+            if isinstance(wait, Stop):
+                self._give_up(call, exc, wait.reason)
                 return False
             self.stats["retries"] += 1
-            if _log.isEnabledFor(logging.INFO):
-                _log.info(
-                    "%s %s: attempt %d failed (%s), sleep %s",
-                    op.method,
-                    op.path,
-                    number,
-                    type(exc).__name__,
-                    describe_wait(wait, policy, number),
-                )
+            self._scheduled(call, exc, wait)
             return wait
 
         async for attempt in stamina.retry_context(
             on=decide,
+            # The caps are decided in `next_wait`; stamina's own are only a backstop.
             attempts=policy.max_attempts,
-            timeout=policy.total_timeout,
+            timeout=None,
             wait_initial=policy.initial_backoff,
             wait_max=policy.max_backoff,
             wait_jitter=policy.jitter,
@@ -132,59 +225,138 @@ class Requester:
                     # failure, sleeps, and counts it against the attempt cap.
                     failure, pending = pending, None
                     raise failure
-                number += 1
-                return await self._attempt(op, send, number)
+                return await self._attempt(call, send)
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
-    async def _attempt(self, op: Operation, send: Send, number: int) -> Response[Any]:
+    async def _attempt(self, call: _Call, send: Send) -> Response[Any]:
+        op = call.op
+        call.attempts += 1
         self.stats["attempts"] += 1
+        exchange = Exchange()
+        token = current_exchange.set(exchange)
         started = time.perf_counter()
         status: int | str = "-"
         try:
             async with self.permits:
-                response = await send(self.raw)
+                response = await self._send(op, send, exchange)
             status = response.status_code
         except HomebaseError as exc:
-            status = exc.status_code if isinstance(exc, APIStatusError) else type(exc).__name__
+            status = _status_of(exc)
             raise self._failed(op, exc) from exc.__cause__
-        except httpx.HTTPError as exc:
-            status = type(exc).__name__
-            raise self._failed(op, map_transport_error(exc)) from exc
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            # The generated parser met a success body of the wrong shape.
-            status = "unparsable"
-            raise UnexpectedResponseError(
-                f"{op.name}: the response body does not have the documented shape ({exc!r})"
-            ) from exc
         finally:
-            _log.debug(
-                "%s %s -> %s attempt=%d duration=%.3fs",
-                op.method,
-                op.path,
-                status,
-                number,
-                time.perf_counter() - started,
-            )
+            current_exchange.reset(token)
+            call.response = exchange.response or call.response
+            if _log.isEnabledFor(logging.DEBUG):
+                received = exchange.response
+                request_id = request_id_of(received.headers) if received is not None else None
+                _log.debug(
+                    "%s %s -> %s attempt=%d duration=%.3fs%s",
+                    op.method,
+                    op.path,
+                    status,
+                    call.attempts,
+                    time.perf_counter() - started,
+                    f" request_id={request_id}" if request_id else "",
+                )
         self.budget.on_success()
         self.throttle.on_success()
         return response
 
+    async def _send(self, op: Operation, send: Send, exchange: Exchange) -> Response[Any]:
+        """One attempt's two stages; see the module docstring."""
+        try:
+            async with asyncio.timeout(self.deadline) as deadline:
+                return await send(self.raw)
+        except HomebaseError:
+            raise
+        except httpx.HTTPError as exc:
+            raise map_transport_error(exc) from exc
+        except TimeoutError as exc:
+            if not deadline.expired():
+                raise
+            raise RequestTimeoutError(
+                f"{op.name}: no complete answer within the {self.deadline:g}s timeout"
+            ) from exc
+        except _SHAPE_ERRORS as exc:
+            received = exchange.response
+            if received is None or not received.is_success:
+                raise  # not from parsing a success body: a bug, not a bad server answer
+            raise UnexpectedResponseError(
+                f"{op.name}: the response body does not have the documented shape "
+                f"({type(exc).__name__}: {str(exc)[:200]})"
+            ) from None
+
     def _failed(self, op: Operation, error: HomebaseError) -> HomebaseError:
-        if op.sms and isinstance(error, RateLimitError) and _sms_quota(error):
-            error = DailyLimitExceededError(
+        if op.sms and isinstance(error, RateLimitError) and is_sms_quota(error):
+            quota = DailyLimitExceededError(
                 error.message,
                 body=error.body,
                 response=error.response,
                 retry_after=error.retry_after,
             )
-        if retry_wait(error, op.kind, self.policy or RetryPolicy()) is not False:
+            quota.__cause__ = error.__cause__
+            error = quota
+        if retryable(error, op.kind):
             self.budget.on_failure()
-        overloaded = isinstance(error, APIStatusError) and error.status_code in (429, 503)
-        if overloaded and not isinstance(error, DailyLimitExceededError):
-            retry_after = getattr(error, "retry_after", None)
-            if retry_after is not None and self.policy is not None:
-                # A wait beyond the policy's maximum was refused for this call (RateLimitError);
-                # bulk work pauses no longer than the policy would have slept.
-                retry_after = min(retry_after, self.policy.max_retry_after)
-            self.throttle.on_overload(retry_after)
+        pause = overload_pause(error, self.policy)
+        if pause is not None:
+            self.throttle.on_overload(pause)
+            if pause:
+                self.events.emit(SdkEvent(kind="pause", operation=op.name, attempt=0, wait=pause))
         return error
+
+    def _scheduled(self, call: _Call, exc: Exception, wait: float) -> None:
+        op = call.op
+        if _log.isEnabledFor(logging.INFO):
+            _log.info(
+                "%s %s: attempt %d failed (%s), sleep %.2fs%s",
+                op.method,
+                op.path,
+                call.attempts,
+                type(exc).__name__,
+                wait,
+                " (Retry-After)" if server_wait(exc) is not None else "",
+            )
+        if self.events.hooks:
+            error = exc if isinstance(exc, HomebaseError) else None
+            self.events.emit(
+                SdkEvent(
+                    kind="retry", operation=op.name, attempt=call.attempts, error=error, wait=wait
+                )
+            )
+
+    def _give_up(self, call: _Call, exc: Exception, reason: str) -> None:
+        if reason != "not retryable":
+            _log.info("%s %s: %s, not retrying", call.op.method, call.op.path, reason)
+        if self.events.hooks:
+            error = exc if isinstance(exc, HomebaseError) else None
+            self.events.emit(
+                SdkEvent(
+                    kind="give_up",
+                    operation=call.op.name,
+                    attempt=call.attempts,
+                    error=error,
+                    reason=reason,
+                )
+            )
+
+    async def read_again(self, read: Callable[[], Awaitable[T]], *, rounds: int = REQUEUES) -> T:
+        """`read` (a bulk read that already had its retries), made up to `rounds` more times
+        while it fails transiently and the retry budget allows: each round counts as a retry.
+
+        With retries off it is made once.
+        """
+        for round_ in range(rounds + 1):
+            try:
+                return await read()
+            except HomebaseError as exc:
+                if (
+                    self.policy is None
+                    or round_ >= rounds
+                    or not retryable(exc, Kind.READ)
+                    or not self.budget.allows_retry
+                ):
+                    raise
+                self.stats["retries"] += 1
+                _log.info("bulk read failed (%s), asking again", type(exc).__name__)
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,15 +1,22 @@
-"""Which failures are retried, how long to wait, and the client-wide retry budget.
+"""Every retry decision of the SDK, as small pure functions, and the client-wide retry budget.
 
-The mechanics (attempt and time caps, exponential backoff with jitter, sleeping, a test mode
-without sleeps) are stamina's; this module only decides.
+The request path (`_request.Requester`) is the one loop that acts on these decisions; stamina
+does the sleeping (and removes it in its test mode). Each decision is a function of the error,
+the operation's kind, the policy and a few numbers, so each is tested directly:
+
+* `retryable`: may this failure be tried again at all (idempotency, "was it sent?")
+* `server_wait`: the wait the server asked for (`Retry-After` on 429 and 503), None if absent
+* `backoff`: the policy's exponential backoff with jitter for attempt *n*
+* `retry_wait`: retryable and within `max_retry_after`: False, True (backoff) or the seconds
+* `next_wait`: the one answer for the loop, the seconds to sleep or a reason to stop
+* `overload_pause`: how long bulk work of the client pauses after this failure
+* `outcome_unknown`, `is_sms_quota`: what a final failure means for a write
 """
 
 from __future__ import annotations
 
 import enum
-import itertools
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+import random
 
 import attrs
 
@@ -18,29 +25,38 @@ from ._errors import (
     APIStatusError,
     DailyLimitExceededError,
     HomebaseError,
+    HostNotFoundError,
     RateLimitError,
     TransportError,
+    UnexpectedResponseError,
 )
 from ._http import request_not_sent
-
-T = TypeVar("T")
 
 __all__ = [
     "REQUEUES",
     "Kind",
     "RetryBudget",
+    "Stop",
+    "backoff",
     "describe_wait",
+    "is_sms_quota",
+    "next_wait",
     "outcome_unknown",
-    "read_again",
+    "overload_pause",
     "retry_wait",
+    "retryable",
+    "server_wait",
 ]
 
 # A bulk read that still fails after the client's retries with a transient error is made again
-# this many times: a run of thousands of calls outlasts a bad minute of the server.
+# this many times (each a retry the budget must allow): a run of thousands of calls outlasts a
+# bad minute of the server.
 REQUEUES = 2
 
 # The statuses that say "try again" rather than "this request is wrong".
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# The statuses that say "the server is overloaded": bulk work slows down on them.
+OVERLOAD_STATUSES = frozenset({429, 503})
 
 
 class Kind(enum.Enum):
@@ -85,8 +101,18 @@ class RetryBudget:
         return self.tokens > self.max_tokens / 2
 
 
-def _retryable(exc: HomebaseError, kind: Kind) -> bool:
-    if isinstance(exc, DailyLimitExceededError):
+@attrs.frozen
+class Stop:
+    """The loop's answer when a failure is not tried again: why, for the log and the hooks."""
+
+    reason: str
+
+
+def retryable(exc: BaseException, kind: Kind) -> bool:
+    """Whether this failure may be tried again, ignoring caps and budget."""
+    if not isinstance(exc, HomebaseError):
+        return False
+    if isinstance(exc, DailyLimitExceededError | HostNotFoundError):
         return False
     if isinstance(exc, RateLimitError):
         # A plain 429 rejects the request before it is processed: safe even for a POST.
@@ -95,18 +121,82 @@ def _retryable(exc: HomebaseError, kind: Kind) -> bool:
         return kind.idempotent or request_not_sent(exc)
     if isinstance(exc, APIStatusError):
         return kind.idempotent and exc.status_code in RETRYABLE_STATUSES
+    # Anything else (a garbled success answer among them) is not a passing condition.
     return False
 
 
-def retry_wait(exc: Exception, kind: Kind, policy: RetryPolicy) -> bool | float:
-    """False to stop, True for the policy's backoff, or the seconds the server asked for."""
-    if not isinstance(exc, HomebaseError) or not _retryable(exc, kind):
-        return False
-    if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-        if exc.retry_after > policy.max_retry_after:
-            return False
+def server_wait(exc: BaseException) -> float | None:
+    """The seconds the server asked to wait (`Retry-After` on 429 or 503), or None."""
+    if isinstance(exc, APIStatusError) and exc.status_code in OVERLOAD_STATUSES:
         return exc.retry_after
-    return True
+    return None
+
+
+def backoff(policy: RetryPolicy, attempt: int, rng: random.Random | None = None) -> float:
+    """The wait after failed attempt `attempt` (from 1): exponential, capped, plus jitter."""
+    jitter: float = (rng or random).uniform(0, policy.jitter) if policy.jitter else 0.0
+    try:
+        base = policy.initial_backoff * 2.0 ** (attempt - 1)
+    except OverflowError:
+        base = policy.max_backoff
+    return min(policy.max_backoff, base + jitter)
+
+
+def retry_wait(exc: BaseException, kind: Kind, policy: RetryPolicy) -> bool | float:
+    """False to stop, True for the policy's backoff, or the seconds the server asked for."""
+    if not retryable(exc, kind):
+        return False
+    asked = server_wait(exc)
+    if asked is None:
+        return True
+    return False if asked > policy.max_retry_after else asked
+
+
+def describe_wait(wait: bool | float, policy: RetryPolicy, attempt: int) -> str:
+    """A wait of `retry_wait`, for a log line: the server's Retry-After or the backoff."""
+    if wait is not True:
+        return f"{float(wait):.2f}s (Retry-After)"
+    base = min(policy.max_backoff, policy.initial_backoff * 2 ** (attempt - 1))
+    return f"{base:.2f}s + up to {policy.jitter:.2f}s jitter"
+
+
+def next_wait(
+    exc: BaseException,
+    kind: Kind,
+    policy: RetryPolicy,
+    *,
+    attempt: int,
+    elapsed: float,
+    budget_allows: bool,
+) -> float | Stop:
+    """After failed attempt `attempt`, the seconds to sleep before the next, or why not."""
+    wait = retry_wait(exc, kind, policy)
+    if wait is False:
+        if retryable(exc, kind):
+            return Stop("Retry-After is beyond max_retry_after")
+        return Stop("not retryable")
+    if attempt >= policy.max_attempts:
+        return Stop("attempts used up")
+    if elapsed >= policy.total_timeout:
+        return Stop("retry time limit reached")
+    if not budget_allows:
+        return Stop("retry budget spent")
+    return backoff(policy, attempt) if wait is True else float(wait)
+
+
+def overload_pause(exc: BaseException, policy: RetryPolicy | None) -> float | None:
+    """Seconds bulk work pauses after this failure: 0 to slow down only, None if no overload.
+
+    A 429 or 503 halves bulk concurrency; its `Retry-After`, up to the policy's maximum, also
+    pauses every bulk run of the client (the server asked the client, not one task, to wait).
+    An unreadable `Retry-After` counts as absent. The SMS quota is no overload.
+    """
+    if isinstance(exc, DailyLimitExceededError):
+        return None
+    if not isinstance(exc, APIStatusError) or exc.status_code not in OVERLOAD_STATUSES:
+        return None
+    asked = exc.retry_after or 0.0
+    return min(asked, policy.max_retry_after) if policy is not None else asked
 
 
 def outcome_unknown(exc: HomebaseError, kind: Kind) -> bool:
@@ -117,28 +207,19 @@ def outcome_unknown(exc: HomebaseError, kind: Kind) -> bool:
         return not request_not_sent(exc)
     if isinstance(exc, APIStatusError):
         return exc.status_code >= 500 or exc.status_code == 408
-    return False
+    # A success status whose body cannot be read: the write happened.
+    return isinstance(exc, UnexpectedResponseError)
 
 
-def describe_wait(wait: bool | float, policy: RetryPolicy, attempt: int) -> str:
-    """The coming sleep, for the log: the server's Retry-After or stamina's backoff."""
-    if wait is not True:
-        return f"{float(wait):.2f}s (Retry-After)"
-    base = min(policy.max_backoff, policy.initial_backoff * 2 ** (attempt - 1))
-    return f"{base:.2f}s + up to {policy.jitter:.2f}s jitter"
+def is_sms_quota(error: RateLimitError) -> bool:
+    """Whether a 429 from the send endpoint is the daily quota rather than load shedding.
 
-
-async def read_again(
-    call: Callable[[], Awaitable[T]], policy: RetryPolicy | None, *, rounds: int = REQUEUES
-) -> T:
-    """`call`, made up to `rounds` more times while it fails transiently (reads only).
-
-    With retries off (`policy` None) it is made once.
+    The quota is what the contract gives 429 for on send, so a bare 429 is the quota. A 429
+    that names the quota is too; one that carries a `Retry-After` header (readable or not) and
+    does not name the quota is load shedding: a header alone never makes a quota.
     """
-    for round_ in itertools.count():
-        try:
-            return await call()
-        except HomebaseError as exc:
-            if policy is None or round_ >= rounds or retry_wait(exc, Kind.READ, policy) is False:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    text = error.message.lower()
+    if "daily" in text or "quota" in text:
+        return True
+    has_header = error.response is not None and "retry-after" in error.response.headers
+    return error.retry_after is None and not has_header

@@ -23,6 +23,7 @@ from homebase_async import (
     WriteOutcomeUnknownError,
 )
 from homebase_async._config import DEFAULT_BASE_URL
+from homebase_async._http import GuardedTransport
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -226,7 +227,8 @@ def test_copies_share_the_connection_pool() -> None:
     hb = HomebaseClient(API_KEY, base_url=BASE_URL)
     copy = hb.with_options(timeout=1.0, retry=None).with_options(retry=RetryPolicy())
     pool = hb.raw.get_async_httpx_client()._transport
-    assert isinstance(pool, AiohttpTransport)  # the default backend
+    assert isinstance(pool, GuardedTransport)
+    assert isinstance(pool.inner, AiohttpTransport)  # the default backend
     assert copy.raw.get_async_httpx_client()._transport is pool
     assert copy.max_concurrency == hb.max_concurrency
 
@@ -246,7 +248,9 @@ def test_http_backend_from_argument_then_environment(
     if env is not None:
         monkeypatch.setenv("HOMEBASE_HTTP_BACKEND", env)
     hb = HomebaseClient(API_KEY, base_url=BASE_URL, http_backend=argument)  # type: ignore[arg-type]
-    assert type(hb.raw.get_async_httpx_client()._transport) is expected
+    transport = hb.raw.get_async_httpx_client()._transport
+    assert isinstance(transport, GuardedTransport)
+    assert type(transport.inner) is expected
 
 
 def test_unknown_http_backend_in_the_environment_is_a_configuration_error(

@@ -122,7 +122,10 @@ def test_outcome_unknown_table() -> None:
         assert outcome_unknown(transport_error(cls), WRITE)
     for cls in NOT_SENT:
         assert not outcome_unknown(transport_error(cls), WRITE)
-    assert not outcome_unknown(UnexpectedResponseError("x"), WRITE)
+    # Issue 10: a success status whose body cannot be read proves the write happened: the
+    # write is "outcome unknown" (performed, id unknown), never a failure to resend.
+    assert outcome_unknown(UnexpectedResponseError("x"), WRITE)
+    assert not outcome_unknown(UnexpectedResponseError("x"), READ)
 
 
 def test_describe_wait() -> None:
@@ -706,15 +709,33 @@ async def test_client_errors_do_not_spend_the_budget(httpx_mock: HTTPXMock) -> N
 async def test_read_again_only_for_transient_errors(
     policy: RetryPolicy | None, error: Exception, calls: int
 ) -> None:
-    from homebase_async._retry import read_again
+    async with HomebaseClient(API_KEY, base_url=BASE_URL, retry=policy) as hb:
+        requester = hb._requester
+        made = 0
 
-    made = 0
+        async def call() -> None:
+            nonlocal made
+            made += 1
+            raise error
 
-    async def call() -> None:
-        nonlocal made
-        made += 1
-        raise error
+        with pytest.raises(type(error)):
+            await requester.read_again(call)
+        assert made == calls
+        # Every read made again is a retry, counted like one.
+        assert hb.stats["retries"] == calls - 1
 
-    with pytest.raises(type(error)):
-        await read_again(call, policy)
-    assert made == calls
+
+async def test_read_again_is_governed_by_the_retry_budget() -> None:
+    async with HomebaseClient(API_KEY, base_url=BASE_URL) as hb:
+        requester = hb._requester
+        requester.budget.tokens = requester.budget.max_tokens / 2  # spent: no more retries
+        made = 0
+
+        async def call() -> None:
+            nonlocal made
+            made += 1
+            raise ServerError("down", status_code=503)
+
+        with pytest.raises(ServerError):
+            await requester.read_again(call)
+        assert made == 1

@@ -9,8 +9,9 @@ from typing import Any, Protocol
 import attrs
 from homebase_api.types import Response, Unset
 
-from .._errors import NotFoundError, UnexpectedResponseError
+from .._errors import NotFoundError, UnexpectedResponseError, WriteOutcomeUnknownError
 from .._request import Operation, Requester
+from .._retry import Kind
 
 __all__ = ["Resource", "data_of", "not_found"]
 
@@ -32,22 +33,29 @@ def data_of(op: Operation, response: Response[Any], envelope: type[_Envelope] | 
 
     The generated parser reads only the success statuses the spec lists (200 and 201 for
     creates); with `envelope`, any other 2xx body is parsed as that model, as the contract
-    says clients accept any 2xx.
+    says clients accept any 2xx. For a write, a success status proves the write happened, so
+    an unreadable answer is `WriteOutcomeUnknownError` with `performed=True`, never a failure.
     """
     parsed = response.parsed
+    error: UnexpectedResponseError | None = None
     if parsed is None and envelope is not None and 200 <= response.status_code < 300:
         try:
             parsed = envelope.from_dict(json.loads(response.content))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise UnexpectedResponseError(
-                f"{op.name}: the response body does not have the documented shape ({exc!r})"
-            ) from exc
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            error = UnexpectedResponseError(
+                f"{op.name}: the response body does not have the documented shape "
+                f"({type(exc).__name__}: {str(exc)[:200]})"
+            )
     data = getattr(parsed, "data", None)
-    if data is None or isinstance(data, Unset):
-        raise UnexpectedResponseError(
+    if error is None and (data is None or isinstance(data, Unset)):
+        error = UnexpectedResponseError(
             f"{op.name}: status {response.status_code} without the documented `data`"
         )
-    return data
+    if error is None:
+        return data
+    if op.kind is Kind.WRITE:
+        raise WriteOutcomeUnknownError(op.name, error, performed=True) from error
+    raise error
 
 
 def not_found(kind: str, ident: str) -> NotFoundError:

@@ -23,6 +23,9 @@ class FakeTransport(httpx.AsyncBaseTransport):
         self._gate = gate
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # A real network suspends the caller on every request; without this, a task that
+        # makes requests in a loop never lets the event loop run timeouts or cancellations.
+        await asyncio.sleep(0)
         body = await request.aread()
         query = request.url.query.decode("ascii", "replace")
         record, decision = self._gate.enter(request.method, request.url.path, query, body)
