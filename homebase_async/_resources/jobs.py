@@ -1,9 +1,9 @@
-"""Jobs: list, get, create, update (complete iteration arrives in `_pagination`)."""
+"""Jobs: list, get, create, update (complete iteration lives in `_listing`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from homebase_api.api.jobs import create_job, get_jobs, update_job
@@ -12,9 +12,9 @@ from homebase_api.types import UNSET
 
 from .._bulk import Progress, effective_concurrency
 from .._errors import ValidationError
-from .._pagination import iterate_jobs
+from .._listing import Listing, iterate_jobs
 from .._request import Operation
-from .._retry import Kind, read_again
+from .._retry import Kind
 from .._validation import (
     check_limit,
     check_optional_str,
@@ -137,31 +137,47 @@ class Jobs(Resource):
         *,
         concurrency: int | None = None,
         on_progress: Progress | None = None,
-    ) -> AsyncIterator[Job]:
+        after: tuple[When, str] | None = None,
+    ) -> Listing[Job]:
         """Every job whose start lies in [start, end], exactly once, in (start, jobId) order.
 
-        The range is fetched as concurrent time windows cut from what earlier answers showed
-        of where jobs lie; memory holds only the windows not yet yielded. A window that still
-        fails after the client's retries is asked again twice if the error is transient, then
-        its error is raised. Leaving the loop early cancels what is outstanding. 100 or more
-        jobs at one instant cannot all be fetched: that window yields what it got and emits
-        TruncatedResultWarning.
+        `after=(start, job_id)` of the last job a previous run yielded resumes after it. The
+        range is fetched as concurrent windows: where the server proves it lists the earliest
+        (or latest) jobs of a window first, each full answer is continued from where it ends;
+        otherwise windows are cut from what earlier answers showed of where jobs lie. Memory
+        holds only the windows not yet yielded. A window that still fails after the client's
+        retries is asked again twice if the error is transient, then its error is raised.
+        Closing the listing (`async with`, `contextlib.aclosing`, `aclose()`) cancels what is
+        outstanding. 100 or more jobs at one instant cannot all be fetched: that window yields
+        what it got and emits TruncatedResultWarning.
         """
         start_utc, end_utc = to_utc("start", start), to_utc("end", end)
         _check_order(start_utc, end_utc, strict=False)
+        resume = _check_after(after)
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
         async def fetch(lo: dt.datetime, hi: dt.datetime) -> list[Job]:
-            return await read_again(
-                lambda: self.list(start=lo, end=hi, limit=100), self._requester.policy
-            )
+            # The one place a window is re-asked: the request path's retry budget governs it.
+            return await self._requester.read_again(lambda: self.list(start=lo, end=hi, limit=100))
 
-        return iterate_jobs(
-            fetch,
-            start_utc,
-            end_utc,
-            concurrency=width,
-            throttle=self._requester.throttle,
-            on_progress=on_progress,
-            stats=self._requester.stats,
+        return Listing(
+            iterate_jobs(
+                fetch,
+                start_utc,
+                end_utc,
+                concurrency=width,
+                throttle=self._requester.throttle,
+                on_progress=on_progress,
+                stats=self._requester.stats,
+                after=resume,
+            )
         )
+
+
+def _check_after(after: Any) -> tuple[dt.datetime, str] | None:
+    """`after=(start, job_id)`: a ValidationError naming `after` unless it is one."""
+    if after is None:
+        return None
+    if not isinstance(after, tuple | list) or len(after) != 2:
+        raise ValidationError("after", "expected (start, job_id) of the last job yielded")
+    return to_utc("after", after[0]), check_text("after", after[1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from homebase_api.api.leads import create_lead, get_leads, update_lead
@@ -19,9 +19,9 @@ from homebase_api.types import UNSET
 
 from .._bulk import effective_concurrency, unique
 from .._errors import ValidationError
-from .._pagination import iterate_leads
+from .._listing import Listing, iterate_leads
 from .._request import Operation
-from .._retry import Kind, read_again
+from .._retry import Kind
 from .._validation import check_limit, check_optional_str, check_path_id, check_query, check_text
 from ._base import Resource, data_of, not_found
 from ._line_items import LineItemInput, parse_line_items
@@ -183,13 +183,14 @@ class Leads(Resource):
         statuses: Iterable[LeadStatus | str] | None = None,
         customer_ids: Iterable[str] | None = None,
         concurrency: int | None = None,
-    ) -> AsyncIterator[Lead]:
+    ) -> Listing[Lead]:
         """Leads of the given statuses (all five by default) and/or customers, once each.
 
         One query per status (per customer, when `customer_ids` is given), run concurrently.
         The API has no pagination: a query that returns its cap of 100 may hide more leads,
         which no request can reach; that emits TruncatedResultWarning. Narrow the query
-        (by customer) to get under the cap.
+        (by customer) to get under the cap. Closing the listing (`async with`,
+        `contextlib.aclosing`, `aclose()`) cancels what is outstanding.
         """
         if statuses is not None and (
             isinstance(statuses, str | bytes | Mapping) or not isinstance(statuses, Iterable)
@@ -212,6 +213,8 @@ class Leads(Resource):
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
         async def fetch(query: dict[str, str]) -> list[Lead]:
-            return await read_again(lambda: self.list(**query, limit=100), self._requester.policy)
+            return await self._requester.read_again(lambda: self.list(**query, limit=100))
 
-        return iterate_leads(fetch, queries, concurrency=width, throttle=self._requester.throttle)
+        return Listing(
+            iterate_leads(fetch, queries, concurrency=width, throttle=self._requester.throttle)
+        )

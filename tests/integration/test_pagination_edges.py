@@ -16,7 +16,7 @@ from conftest import YEAR_END, YEAR_START
 from homebase_api.models import Job
 
 from homebase_async import HomebaseClient, TruncatedResultWarning
-from homebase_async._pagination import iterate_jobs
+from homebase_async._listing import iterate_jobs
 from homebase_async._ratelimit import Throttle
 from homebase_async.testing import FakeHomebase
 

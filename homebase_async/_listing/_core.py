@@ -1,0 +1,113 @@
+"""The correctness core of every listing: exact windows, dedupe, order, truncation, fetching.
+
+Jobs are listed by `GET /jobs?startDate&endDate`, at most CAP a request, inclusive on `start`.
+A range is cut into windows of whole microsecond ticks with inclusive bounds, so the windows
+partition it exactly and each job belongs to one window, whatever the server answers. Only an
+answer of fewer than CAP jobs is known complete; planners only decide where the cuts go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import warnings
+from collections.abc import Awaitable, Callable, Iterable
+
+import attrs
+from homebase_api.models import Job
+from homebase_api.types import Unset
+
+from .._bulk import TruncatedResultWarning
+from .._ratelimit import AdaptiveLimiter, Throttle
+
+__all__ = [
+    "CAP",
+    "TICK",
+    "After",
+    "FetchJobs",
+    "Fetcher",
+    "after_key",
+    "leaf",
+    "start_of",
+    "warn_truncated",
+]
+
+CAP = 100  # the API's largest answer: a full one may hide more jobs
+TICK = dt.timedelta(microseconds=1)  # datetime's resolution: windows of ticks never overlap
+
+FetchJobs = Callable[[dt.datetime, dt.datetime], Awaitable[list[Job]]]
+After = tuple[dt.datetime, str]  # (start, jobId) of the last job a previous run yielded
+
+
+def start_of(job: Job) -> dt.datetime | None:
+    return None if isinstance(job.start, Unset) else job.start
+
+
+def leaf(jobs: Iterable[Job], lo: dt.datetime, hi: dt.datetime) -> list[Job]:
+    """The jobs starting in [lo, hi], once each by jobId, in (start, jobId) order."""
+    unique: dict[str, Job] = {}
+    for job in jobs:
+        start = start_of(job)
+        if start is not None and lo <= start <= hi:
+            unique.setdefault(job.job_id, job)
+    return sorted(unique.values(), key=lambda j: (j.start, j.job_id))
+
+
+def after_key(job: Job, after: After | None) -> bool:
+    """Whether `job` comes after the resume point (always, without one)."""
+    if after is None:
+        return True
+    start = start_of(job)
+    return start is not None and (start, job.job_id) > after
+
+
+def warn_truncated(moment: dt.datetime) -> None:
+    warnings.warn(
+        f"100 or more jobs start at {moment.isoformat()}; the API returns at most 100 for "
+        "one instant, so some may be missing",
+        TruncatedResultWarning,
+        stacklevel=5,
+    )
+
+
+@attrs.define
+class Fetcher:
+    """Launches window requests under the listing's own limiter; cancels them all on close.
+
+    Every request goes through the client's request path (and its permits) inside `fetch`;
+    cancelling a task releases its permit, so closing leaves nothing running or held.
+    """
+
+    fetch: FetchJobs
+    throttle: Throttle
+    limiter: AdaptiveLimiter
+    tasks: set[asyncio.Task[list[Job]]] = attrs.field(factory=set)
+    requests: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        self.throttle.limiters.add(self.limiter)
+
+    def launch(self, lo: dt.datetime, hi: dt.datetime) -> asyncio.Task[list[Job]]:
+        task = asyncio.create_task(self._fetch(lo, hi))
+        self.tasks.add(task)
+        return task
+
+    def forget(self, task: asyncio.Task[list[Job]]) -> None:
+        self.tasks.discard(task)
+
+    async def _fetch(self, lo: dt.datetime, hi: dt.datetime) -> list[Job]:
+        await self.throttle.wait_if_paused()
+        async with self.limiter:
+            self.requests += 1
+            return await self.fetch(lo, hi)
+
+    async def close(self) -> None:
+        """Cancel what is outstanding and collect every task, so none logs an unread error."""
+        self.throttle.limiters.discard(self.limiter)
+        tasks, self.tasks = self.tasks, set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for task in tasks:
+            if not task.cancelled():
+                task.exception()

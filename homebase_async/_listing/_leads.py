@@ -1,0 +1,72 @@
+"""`iterate_leads`: leads of several queries, once each, as the queries complete.
+
+`GET /leads` takes no range and no cursor, only filters (status, customer), so there is no
+order to learn and nothing to continue from: each query is one request, and one that comes back
+full (CAP) may hide leads no request can reach, which warns. Bulk lookups of customers have the
+same shape (identifier batches, no range), so order learning applies to jobs only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
+
+from homebase_api.models import Lead
+
+from .._bulk import TruncatedResultWarning
+from .._ratelimit import AdaptiveLimiter, Throttle
+from ._core import CAP
+
+__all__ = ["iterate_leads"]
+
+FetchLeads = Callable[[dict[str, str]], Awaitable[list[Lead]]]
+
+
+async def iterate_leads(
+    fetch: FetchLeads,
+    queries: Sequence[dict[str, str]],
+    *,
+    concurrency: int,
+    throttle: Throttle,
+) -> AsyncGenerator[Lead, None]:
+    """Leads of every query, once each by leadId, as the queries complete."""
+    limiter = AdaptiveLimiter(concurrency)
+    results: asyncio.Queue[tuple[dict[str, str], list[Lead]] | BaseException] = asyncio.Queue()
+    todo: Iterable[dict[str, str]] = iter(queries)
+
+    async def worker() -> None:
+        try:
+            for query in todo:
+                await throttle.wait_if_paused()
+                async with limiter:
+                    leads = await fetch(query)
+                await results.put((query, leads))
+        except Exception as exc:
+            await results.put(exc)
+
+    throttle.limiters.add(limiter)
+    workers = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(queries)))]
+    seen: set[str] = set()
+    try:
+        for _ in range(len(queries)):
+            item = await results.get()
+            if isinstance(item, BaseException):
+                raise item
+            query, leads = item
+            if len(leads) >= CAP:
+                warnings.warn(
+                    f"leads query {query} hit the API's cap of 100; more may exist and the API "
+                    "offers no way to reach them",
+                    TruncatedResultWarning,
+                    stacklevel=2,
+                )
+            for lead in leads:
+                if lead.lead_id not in seen:
+                    seen.add(lead.lead_id)
+                    yield lead
+    finally:
+        throttle.limiters.discard(limiter)
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
