@@ -26,6 +26,7 @@ from ._errors import (
     WriteOutcomeUnknownError,
 )
 from ._events import SdkEvent
+from ._listing import Listing
 from ._lookup import LookupResult
 from ._raw import RawResponse
 from ._sms_budget import SmsBudget
@@ -45,6 +46,7 @@ __all__ = [
     "HomebaseClient",
     "HomebaseError",
     "HostNotFoundError",
+    "Listing",
     "LookupResult",
     "NotFoundError",
     "NotGiven",
