@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -15,11 +16,14 @@ from homebase_api.models import (
 )
 from homebase_api.types import UNSET
 
-from .._bulk import CreateReport, Progress, effective_concurrency, run_bulk
-from .._errors import ValidationError, WriteOutcomeUnknownError
+from .._bulk import CreateReport, Progress, UpsertReport, effective_concurrency
+from .._customer_sync import MATCH_FIELDS, create_many, upsert_many
+from .._errors import ValidationError
+from .._journal import KeyFunc
 from .._lookup import LookupResult, lookup
 from .._request import Operation
 from .._retry import Kind, read_again
+from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
 from .._validation import (
     check_bool,
     check_items,
@@ -275,39 +279,66 @@ class Customers(Resource):
         *,
         concurrency: int | None = None,
         on_progress: Progress | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        key: KeyFunc | None = None,
+        settle: bool = True,
+        settle_delay: float = DEFAULT_SETTLE_DELAY,
     ) -> CreateReport:
         """Create many customers (each item: the keyword arguments of `create`).
 
-        Every index of `items` ends in exactly one of `created`, `failed` or
-        `outcome_unknown`; nothing is ever sent twice.
+        Every index of `items` ends in exactly one of `created`, `failed` (not created) or
+        `outcome_unknown`. A create whose answer is lost is settled: after `settle_delay`
+        seconds the customer is looked up by its e-mails and phones; found once with the sent
+        fields it is `created`, found nowhere it is sent once more (`settle=False`: never
+        looked up, never sent again). `journal` (a file path) records every item before it
+        is sent, so a run with the same items and journal after a crash skips what was done
+        and settles what was in flight. `key(item)` replaces the journal's content digest.
         """
         check_items("items", items)
-        width = effective_concurrency(concurrency, self._requester.max_concurrency)
-
-        async def create(item: Mapping[str, Any]) -> str:
-            if not isinstance(item, Mapping):
-                raise ValidationError("items", f"each item must be a mapping, got {item!r}")
-            try:
-                return await self.create(**item)
-            except TypeError as exc:
-                raise ValidationError("items", str(exc)) from None
-
-        outcomes = await run_bulk(
+        return await create_many(
+            self,
+            self._requester.throttle,
             items,
-            create,
-            concurrency=width,
-            throttle=self._requester.throttle,
+            concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
             on_progress=on_progress,
+            journal=journal_path(journal),
+            key=key,
+            settle=check_bool("settle", settle),
+            settle_delay=settle_delay_seconds(settle_delay),
         )
-        created: dict[int, str] = {}
-        failed = {}
-        unknown = {}
-        for index, outcome in enumerate(outcomes):
-            if isinstance(outcome.error, WriteOutcomeUnknownError):
-                unknown[index] = outcome.error
-            elif outcome.error is not None:
-                failed[index] = outcome.error
-            else:
-                assert outcome.value is not None
-                created[index] = outcome.value
-        return CreateReport(created=created, failed=failed, outcome_unknown=unknown)
+
+    async def upsert_many(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        match_on: Sequence[str] = MATCH_FIELDS,
+        journal: str | os.PathLike[str] | None = None,
+        concurrency: int | None = None,
+        on_progress: Progress | None = None,
+        key: KeyFunc | None = None,
+        settle: bool = True,
+        settle_delay: float = DEFAULT_SETTLE_DELAY,
+    ) -> UpsertReport:
+        """Create the customers that are new, update the ones that changed, touch no other.
+
+        Items hold the keyword arguments of `create`. Each is matched by bulk lookup on its
+        `match_on` fields (its e-mails and/or phones): no match creates it (settled like
+        `create_many` when the answer is lost); one match updates only the fields that
+        differ, or nothing (`unchanged`); more matches are `ambiguous` (nothing written).
+        An item sharing a key with an earlier item of `items` fails (both would create).
+        Running the same items again writes nothing. `journal`, `key`, `settle` and
+        `settle_delay` work as in `create_many`.
+        """
+        check_items("items", items)
+        return await upsert_many(
+            self,
+            self._requester.throttle,
+            items,
+            match_on=match_on,
+            concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
+            on_progress=on_progress,
+            journal=journal_path(journal),
+            key=key,
+            settle=check_bool("settle", settle),
+            settle_delay=settle_delay_seconds(settle_delay),
+        )

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from homebase_api.api.jobs import create_job, get_jobs, update_job
 from homebase_api.models import CreatedJobResponse, Job, JobUpdate, LegacyLeadSource, NewJob
 from homebase_api.types import UNSET
 
-from .._bulk import Progress, effective_concurrency
+from .._bulk import CreateReport, Progress, effective_concurrency
 from .._errors import ValidationError
+from .._job_sync import create_many
+from .._journal import KeyFunc
 from .._listing import Listing, iterate_jobs
 from .._request import Operation
 from .._retry import Kind
+from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
 from .._validation import (
+    check_bool,
     check_limit,
     check_optional_str,
     check_path_id,
     check_query,
+    check_text,
     to_utc,
     to_utc_or_unset,
 )
@@ -110,6 +116,36 @@ class Jobs(Resource):
             CREATE, lambda raw: create_job.asyncio_detailed(client=raw, body=body)
         )
         return str(data_of(CREATE, response, CreatedJobResponse).job_id)
+
+    async def create_many(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        concurrency: int | None = None,
+        on_progress: Progress | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        key: KeyFunc | None = None,
+        settle: bool = True,
+        settle_delay: float = DEFAULT_SETTLE_DELAY,
+    ) -> CreateReport:
+        """Create many jobs (each item: the keyword arguments of `create`).
+
+        Every index ends in exactly one of `created`, `failed` (not created) or
+        `outcome_unknown`. A job whose answer is lost is settled by its customer, start, end
+        and line items, as `customers.create_many` settles customers (`settle=False` turns
+        it off); `journal` and `key` work as there.
+        """
+        return await create_many(
+            self,
+            self._requester.throttle,
+            items,
+            concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
+            on_progress=on_progress,
+            journal=journal_path(journal),
+            key=key,
+            settle=check_bool("settle", settle),
+            settle_delay=settle_delay_seconds(settle_delay),
+        )
 
     async def update(
         self,

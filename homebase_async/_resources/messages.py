@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -15,15 +16,17 @@ from homebase_api.models import (
     SentMessage,
 )
 
-from .._bulk import Progress, SendReport, effective_concurrency, run_bulk
+from .._bulk import Progress, SendReport, effective_concurrency
+from .._campaign import send_many
 from .._errors import (
     DailyLimitExceededError,
-    HomebaseError,
     ValidationError,
     WriteOutcomeUnknownError,
 )
+from .._journal import KeyFunc
 from .._request import Operation
 from .._retry import Kind
+from .._settle import journal_path
 from .._sms_budget import BudgetTracker, SmsBudget
 from .._validation import check_https_url, check_items, check_phone, check_query, check_text
 from ._base import Resource, data_of
@@ -99,8 +102,15 @@ class Messages(Resource):
         The daily quota raises DailyLimitExceededError and is never retried; any failure that
         leaves open whether the message went out raises WriteOutcomeUnknownError.
         """
-        body = send_request(mobile_phone, customer_id, message, media_url)
+        return await self._send(send_request(mobile_phone, customer_id, message, media_url))
+
+    async def _send(
+        self, body: SendMessageRequest, on_sending: Callable[[], object] | None = None
+    ) -> SentMessage:
         await self._tracker.reserve(self._load_budget)
+        if on_sending is not None:
+            # After the budget is reserved, right before the request: the journal's moment.
+            on_sending()
         try:
             response = await self._requester.call(
                 SEND, lambda raw: send_message.asyncio_detailed(client=raw, body=body)
@@ -128,46 +138,39 @@ class Messages(Resource):
         *,
         concurrency: int | None = None,
         on_progress: Progress | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        key: KeyFunc | None = None,
     ) -> SendReport:
         """Send many messages (each item: the keyword arguments of `send`) within the budget.
 
         Every index of `items` ends in exactly one of `sent`, `not_sent` (the daily budget ran
-        out), `failed` or `outcome_unknown`; nothing is ever sent twice.
+        out), `failed` or `outcome_unknown`; nothing is ever sent twice. With `journal` (a
+        file path) each message is recorded before it is sent: a run with the same items and
+        journal after a crash skips what was sent, reports what was in flight as
+        `outcome_unknown` (never resent) and sends the rest. `key(item)` replaces the
+        journal's content digest as an item's key.
         """
         check_items("items", items)
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
-        async def send(item: Mapping[str, Any]) -> SentMessage:
+        async def send(item: Mapping[str, Any], on_sending: Callable[[], object] | None) -> Any:
             if not isinstance(item, Mapping):
-                raise ValidationError("items", f"each item must be a mapping, got {item!r}")
+                raise ValidationError("items", f"each item must be a mapping, got {item!r:.80}")
             try:
-                return await self.send(**item)
+                body = _request_of(**item)
             except TypeError as exc:
                 raise ValidationError("items", str(exc)) from None
+            return await self._send(body, on_sending)
 
-        outcomes = await run_bulk(
-            items,
+        return await send_many(
             send,
+            items,
             concurrency=width,
             throttle=self._requester.throttle,
             on_progress=on_progress,
+            journal=journal_path(journal),
+            key=key,
         )
-        sent: dict[int, SentMessage] = {}
-        not_sent: dict[int, DailyLimitExceededError] = {}
-        failed: dict[int, HomebaseError] = {}
-        unknown: dict[int, WriteOutcomeUnknownError] = {}
-        for index, outcome in enumerate(outcomes):
-            error = outcome.error
-            if isinstance(error, DailyLimitExceededError):
-                not_sent[index] = error
-            elif isinstance(error, WriteOutcomeUnknownError):
-                unknown[index] = error
-            elif error is not None:
-                failed[index] = error
-            else:
-                assert outcome.value is not None
-                sent[index] = outcome.value
-        return SendReport(sent=sent, not_sent=not_sent, failed=failed, outcome_unknown=unknown)
 
     async def stats(self) -> MessageStats:
         """Today's SMS quota and use (the same counter as a send's `rate_limits`)."""
@@ -177,3 +180,13 @@ class Messages(Resource):
         stats: MessageStats = data_of(STATS, response)
         self._tracker.observe(limit=stats.limits.per_day, used=stats.usage.daily_used)
         return stats
+
+
+def _request_of(
+    mobile_phone: str | None = None,
+    customer_id: str | None = None,
+    message: str | None = None,
+    media_url: str | None = None,
+) -> SendMessageRequest:
+    # The keyword arguments of `send`, so a bulk item's unknown key is a TypeError.
+    return send_request(mobile_phone, customer_id, message, media_url)

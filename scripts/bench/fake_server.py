@@ -12,6 +12,7 @@ the customers a benchmark created.
     {"op": "stats"}                                the request counters since the last reset
     {"op": "reset"}                                clear the request log
     {"op": "notes", "prefix": "bench:"}            notes -> number of customers carrying them
+    {"op": "sms", "prefix": "kill:"}               message texts -> times sent
 """
 
 from __future__ import annotations
@@ -73,6 +74,12 @@ def _answer(fake: FakeHomebase, command: dict[str, Any]) -> Any:
             if note.startswith(prefix):
                 counts[note] = counts.get(note, 0) + 1
         return counts
+    if op == "sms":
+        texts: dict[str, int] = {}
+        for sent in fake.sms_sent:
+            if sent["message"].startswith(command["prefix"]):
+                texts[sent["message"]] = texts.get(sent["message"], 0) + 1
+        return texts
     raise ValueError(f"unknown op {op!r}")
 
 

@@ -1,0 +1,225 @@
+"""Upsert, settling of lost creates and the journal, against the fake (in process)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from homebase_async import HomebaseClient, RetryPolicy, ValidationError, WriteOutcomeUnknownError
+from homebase_async._journal import Journal, item_keys
+from homebase_async.testing import FakeHomebase, Faults
+
+# The soak's mix (10 % 503, 2 % dropped after processing, ...), without sleeping.
+FAULTS = Faults(
+    error_rates={503: 0.10, 429: 0.05},
+    retry_after="seconds",
+    retry_after_value=0,
+    drop_before=0.02,
+    drop_after=0.02,
+    seed=31,
+)
+PATIENT = RetryPolicy(max_attempts=8, budget_tokens=1_000, initial_backoff=0, jitter=0)
+
+
+def _client(fake: FakeHomebase, **kwargs: Any) -> HomebaseClient:
+    return HomebaseClient(
+        fake.api_key, base_url=fake.base_url, transport=fake.transport(), retry=PATIENT, **kwargs
+    )
+
+
+def _people(count: int, tag: str = "p") -> list[dict[str, Any]]:
+    return [
+        {
+            "first_name": "Pat",
+            "last_name": f"{tag}{i}",
+            "email": f"{tag}{i}@example.com",
+            "phone": f"(720) 555-{i:04d}",
+            "notes": f"{tag}:{i}",
+        }
+        for i in range(count)
+    ]
+
+
+def _writes(fake: FakeHomebase) -> list[str]:
+    return [f"{r.method} {r.route}" for r in fake.requests if r.method in ("POST", "PUT")]
+
+
+@pytest.mark.parametrize("method", ["create_many", "upsert_many"])
+async def test_lost_answers_are_settled_without_duplicates(method: str) -> None:
+    fake = FakeHomebase(seed=3, faults=FAULTS)
+    items = _people(300)
+    async with _client(fake) as hb:
+        report = await getattr(hb.customers, method)(items, concurrency=16, settle_delay=0)
+    indexes = [*report.created, *report.failed, *report.outcome_unknown]
+    assert sorted(indexes) == list(range(len(items)))  # each index exactly once
+    notes = Counter(c["notes"] for c in fake.customers.values())
+    assert max(notes.values()) == 1  # zero duplicates
+    for index, customer_id in report.created.items():  # every id is the item's customer
+        assert fake.customers[customer_id]["notes"] == f"p:{index}"
+    for index in report.failed:  # failed means not created
+        assert notes[f"p:{index}"] == 0
+    assert len(report.outcome_unknown) <= 3  # ≤ 1 %
+    # The faults did lose answers: settling is what resolved them.
+    assert fake.stats.by_fault.get("drop_after", 0) > 0
+
+
+async def test_settle_off_leaves_lost_answers_unknown_and_sends_once() -> None:
+    fake = FakeHomebase(seed=4, faults=Faults(drop_after=0.2, seed=4))
+    async with _client(fake) as hb:
+        report = await hb.customers.create_many(_people(50), settle=False)
+    assert report.outcome_unknown
+    assert _writes(fake).count("POST /customers") == 50
+
+
+async def test_a_second_upsert_of_the_same_items_writes_nothing() -> None:
+    fake = FakeHomebase(seed=5)
+    items = _people(1000)
+    async with _client(fake) as hb:
+        first = await hb.customers.upsert_many(items)
+        fake.reset_log()
+        second = await hb.customers.upsert_many(items)
+    assert len(first.created) == 1000
+    assert second.unchanged == first.created
+    assert _writes(fake) == []  # no write request at all, only lookups
+    assert len(fake.customers) == 1000
+
+
+async def test_upsert_updates_only_changed_fields_and_reports_ambiguity() -> None:
+    fake = FakeHomebase(seed=6)
+    kept = fake.add_customer(first_name="Kay", email="kay@example.com", phone="+13035550001")
+    moved = fake.add_customer(first_name="Mo", email="mo@example.com", phone="+13035550002")
+    twin_a = fake.add_customer(first_name="Twin", email="twin@example.com")
+    twin_b = fake.add_customer(first_name="Twin", phone="+13035550003")
+    items = [
+        {"first_name": "Kay", "email": "KAY@example.com"},  # same customer, e-mail case aside
+        {"first_name": "Mo", "email": "mo@example.com", "notes": "moved"},
+        {"first_name": "Twin", "email": "twin@example.com", "phone": "(303) 555-0003"},
+        {"first_name": "New", "email": "new@example.com"},
+        {"first_name": "Dup", "email": "new@example.com"},  # same key as the item before
+    ]
+    async with _client(fake) as hb:
+        fake.reset_log()
+        report = await hb.customers.upsert_many(items)
+    assert report.unchanged == {0: kept}
+    assert report.updated == {1: moved}
+    assert fake.customers[moved]["notes"] == "moved"
+    assert fake.customers[moved]["firstName"] == "Mo"
+    assert report.ambiguous == {2: sorted([twin_a, twin_b])}
+    assert list(report.created) == [3]
+    assert isinstance(report.failed[4], ValidationError)
+    assert sorted(_writes(fake)) == ["POST /customers", "PUT /customers/{customerId}"]
+
+
+async def test_upsert_match_on_phone_only_ignores_email() -> None:
+    fake = FakeHomebase(seed=7)
+    cid = fake.add_customer(first_name="Ph", email="old@example.com", phone="+13035550009")
+    async with _client(fake) as hb:
+        report = await hb.customers.upsert_many(
+            [{"first_name": "Ph", "phone": "303-555-0009", "email": "new@example.com"}],
+            match_on=("phone",),
+        )
+        with pytest.raises(ValidationError, match="match_on"):
+            await hb.customers.upsert_many([{"first_name": "X"}], match_on=("name",))
+    assert report.updated == {0: cid}
+    assert fake.customers[cid]["email"] == ["new@example.com"]
+
+
+async def test_journal_rerun_reports_done_items_without_requests(tmp_path: Path) -> None:
+    fake = FakeHomebase(seed=8)
+    journal = tmp_path / "run.journal"
+    items = _people(40)
+    async with _client(fake) as hb:
+        first = await hb.customers.create_many(items, journal=journal)
+        fake.reset_log()
+        again = await hb.customers.create_many(items, journal=journal)
+    assert again.created == first.created
+    assert fake.requests == []  # everything came from the journal
+    with sqlite3.connect(journal) as db:  # readable with plain sqlite3
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        rows = db.execute("SELECT state, outcome, result FROM items").fetchall()
+    assert len(rows) == 40
+    assert {(s, o) for s, o, _ in rows} == {("done", "created")}
+
+
+async def test_journal_settles_items_a_killed_run_left_in_flight(tmp_path: Path) -> None:
+    fake = FakeHomebase(seed=9)
+    journal = tmp_path / "run.journal"
+    items = _people(6)
+    # A run that died: items 0-2 in flight (0 and 1 had landed, 2 had not).
+    keys = item_keys(items)
+    book = Journal(journal, "customers.create")
+    landed = {}
+    for index in range(3):
+        book.start(keys[index], items[index], action="create")
+    book.close()
+    async with _client(fake) as hb:
+        for index in (0, 1):
+            landed[index] = await hb.customers.create(**items[index])
+        fake.reset_log()
+        report = await hb.customers.create_many(items, journal=journal, settle_delay=0)
+    assert report.created[0] == landed[0]
+    assert report.created[1] == landed[1]
+    assert sorted(report.created) == list(range(6))
+    assert _writes(fake).count("POST /customers") == 4  # item 2 once more, 3-5 once
+    assert Counter(c["notes"] for c in fake.customers.values()).most_common(1)[0][1] == 1
+
+
+async def test_campaign_in_flight_at_a_crash_is_never_resent(tmp_path: Path) -> None:
+    fake = FakeHomebase(seed=10, sms_daily_limit=100)
+    cid = fake.add_customer(first_name="Ada", phone="+13035550100")
+    journal = tmp_path / "sms.journal"
+    items = [{"customer_id": cid, "message": f"m{i}"} for i in range(5)]
+    keys = item_keys(items)
+    book = Journal(journal, "messages.send")
+    book.start(keys[0], items[0], action="send")  # a run that died while sending item 0
+    book.close()
+    async with _client(fake) as hb:
+        first = await hb.messages.send_many(items, journal=journal)
+        second = await hb.messages.send_many(items, journal=journal)
+    assert list(first.outcome_unknown) == [0]
+    assert isinstance(first.outcome_unknown[0], WriteOutcomeUnknownError)
+    assert sorted(first.sent) == [1, 2, 3, 4]
+    assert sorted(m["message"] for m in fake.sms_sent) == ["m1", "m2", "m3", "m4"]
+    assert second.sent.keys() == first.sent.keys()  # from the journal
+    assert list(second.outcome_unknown) == [0]
+    assert len(fake.sms_sent) == 4
+
+
+async def test_identical_messages_are_distinct_journal_items(tmp_path: Path) -> None:
+    fake = FakeHomebase(seed=11)
+    cid = fake.add_customer(first_name="Ada", phone="+13035550100")
+    items = [{"customer_id": cid, "message": "same"}] * 3
+    async with _client(fake) as hb:
+        report = await hb.messages.send_many(items, journal=tmp_path / "j")
+    assert sorted(report.sent) == [0, 1, 2]
+    assert len(fake.sms_sent) == 3
+
+
+async def test_jobs_create_many_settles_by_customer_start_end_and_line_items() -> None:
+    fake = FakeHomebase(seed=12, faults=Faults(drop_after=0.25, seed=12))
+    cid = fake.add_customer(first_name="Jo", email="jo@example.com")
+    start = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+    items = [
+        {
+            "customer_id": cid,
+            "start": start + dt.timedelta(hours=i),
+            "end": start + dt.timedelta(hours=i, minutes=30),
+            "line_items": [{"name": "Visit", "quantity": 1, "unit_price": "80.00"}],
+            "note": f"job {i}",
+        }
+        for i in range(40)
+    ]
+    async with _client(fake) as hb:
+        report = await hb.jobs.create_many(items, settle_delay=0)
+    assert sorted([*report.created, *report.failed, *report.outcome_unknown]) == list(range(40))
+    notes = Counter(j["note"] for j in fake.jobs.values())
+    assert max(notes.values()) == 1
+    for index, job_id in report.created.items():
+        assert fake.jobs[job_id]["note"] == f"job {index}"
+    assert len(report.created) >= 38
+    assert fake.stats.by_fault.get("drop_after", 0) > 0
