@@ -269,9 +269,19 @@ def facade_operations() -> dict[str, str]:
                 prefix = f"hb.{info.name}."
             elif inspect.isfunction(value) and value.__module__ == module.__name__:
                 functions, prefix = [value], "hb."
-            for function in functions:
-                for const, op in constants.items():
-                    if const in function.__code__.co_names:
+            for const, op in constants.items():
+                names = {const}
+                # A private helper (`_send`) naming the operation is reached by public methods.
+                for _ in range(3):
+                    names |= {
+                        f.__name__
+                        for f in functions
+                        if f.__name__.startswith("_") and names & set(f.__code__.co_names)
+                    }
+                direct = [f for f in functions if const in f.__code__.co_names]
+                for function in direct + functions:
+                    public = not function.__name__.startswith("_")
+                    if public and names & set(function.__code__.co_names):
                         found.setdefault(op.name, prefix + function.__name__)
     return found
 

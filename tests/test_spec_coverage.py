@@ -55,6 +55,22 @@ def resource_modules() -> Iterator[types.ModuleType]:
         yield importlib.import_module(f"{_resources.__name__}.{info.name}")
 
 
+def _public_users(
+    candidates: list[tuple[str, Callable[..., Any]]], name: str
+) -> list[tuple[str, Callable[..., Any]]]:
+    """The public functions naming `name`, directly or through private helpers (`_send`)."""
+    named = [
+        (owner, f)
+        for owner, f in candidates
+        if inspect.isfunction(f) and name in f.__code__.co_names
+    ]
+    found = [(owner, f) for owner, f in named if not f.__name__.startswith("_")]
+    for _, helper in named:
+        if helper.__name__.startswith("_") and helper.__name__ != name:
+            found += _public_users(candidates, helper.__name__)
+    return found
+
+
 def facade_operations() -> dict[str, FacadeOperation]:
     """operationId -> the facade method that sends it (the method naming its Operation)."""
     found: dict[str, FacadeOperation] = {}
@@ -73,14 +89,13 @@ def facade_operations() -> dict[str, FacadeOperation]:
                 if method is not None:
                     candidates.append(("HomebaseClient", value))
         for const_name, op in constants.items():
-            for owner, function in candidates:
-                if inspect.isfunction(function) and const_name in function.__code__.co_names:
-                    entry = (
-                        getattr(HomebaseClient, function.__name__)
-                        if owner == "HomebaseClient"
-                        else function
-                    )
-                    found.setdefault(op.name, FacadeOperation(op, module, owner, entry))
+            for owner, function in _public_users(candidates, const_name):
+                entry = (
+                    getattr(HomebaseClient, function.__name__)
+                    if owner == "HomebaseClient"
+                    else function
+                )
+                found.setdefault(op.name, FacadeOperation(op, module, owner, entry))
     return found
 
 

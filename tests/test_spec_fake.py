@@ -8,6 +8,7 @@ shapes are checked strictly in tests/testing/test_testing_contract.py.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -422,6 +423,11 @@ async def test_body_property_round_trips_through_the_facade(
     async with hb:
         resource = getattr(hb, op.tag)
         method = getattr(resource, FACADE[op_id].method.__name__)
+        if keyword not in inspect.signature(method).parameters:
+            pytest.fail(
+                f"{op_id}: body property `{name}` has no keyword `{keyword}` on "
+                f"{FACADE[op_id].place}; add it and pass it on to the generated model"
+            )
         kwargs = {**base, keyword: value}
         result = await (method(target, **kwargs) if target else method(**kwargs))
         record_id = target or (

@@ -41,14 +41,12 @@ class CustomerBook:
         record: Json = {
             "customerId": customer_id,
             "businessId": self._context.business_id,
-            "firstName": fields.get("firstName", ""),
-            "lastName": fields.get("lastName", ""),
+            **{name: fields.get(name, "") for name in check.CUSTOMER_TEXT_FIELDS},
             "displayName": "",
             "phone": phone,
             "email": list(fields.get("email", [])),
             "address": list(fields.get("address", [])),
             "notifications": fields.get("notifications", True),
-            "notes": fields.get("notes", ""),
             "tags": list(fields.get("tags", [])),
             "attachments": [],
             "dateAdded": stamp,
@@ -78,7 +76,7 @@ class CustomerBook:
         """Lead merge: fill blank fields, union arrays, never overwrite what is stored."""
         record = self.get(customer_id)
         self._unindex(record)
-        for name in ("firstName", "lastName", "notes"):
+        for name in check.CUSTOMER_TEXT_FIELDS:
             if name in fields and not record[name]:
                 record[name] = fields[name]
         for key, number in fields.get("phone", {}).items():

@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
 from typing import Any
 
+import attrs
+from homebase_api.models import NewCustomer
+
 from ._common import Json, bad_request
 
 PHONE_PATTERN = re.compile(r"^\+1\d{10}$")
@@ -20,6 +23,16 @@ MAX_EMAILS = 2
 MAX_ADDRESSES = 2
 MAX_IDENTIFIERS = 100
 _CENT = Decimal("0.01")
+
+
+def _text_fields(model: type[Any]) -> tuple[str, ...]:
+    """The JSON names of a generated model's optional plain-text fields (`firstName`, ...)."""
+    names = [field.name for field in attrs.fields(model) if field.type == "str | Unset"]
+    return tuple(re.sub(r"_([a-z])", lambda match: match[1].upper(), name) for name in names)
+
+
+# Every plain-text customer field the spec declares is taken, stored and returned as is.
+CUSTOMER_TEXT_FIELDS = _text_fields(NewCustomer)
 
 
 def json_object(body: object) -> Json:
@@ -88,7 +101,7 @@ def phone(body: Mapping[str, Any], field: str = "phone") -> dict[str, str] | Non
 def customer_fields(body: Mapping[str, Any], *, coerce: bool) -> Json:
     """The customer fields present in `body`, checked and normalised (arrays for lists)."""
     fields: Json = {}
-    for name in ("firstName", "lastName", "notes"):
+    for name in CUSTOMER_TEXT_FIELDS:
         text = string(body, name)
         if text is not None:
             fields[name] = text
