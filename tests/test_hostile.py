@@ -27,6 +27,7 @@ from homebase_async import (
     DailyLimitExceededError,
     HomebaseClient,
     HomebaseError,
+    HostNotFoundError,
     RateLimitError,
     RequestTimeoutError,
     ResponseTooLargeError,
@@ -512,3 +513,19 @@ async def test_a_request_id_reaches_the_error(backend: str) -> None:
             await hb.customers.update("c1", notes="x")
         assert getattr(info.value, "request_id", None) == "abc123"
         assert "abc123" in str(info.value)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_an_unresolvable_host_fails_fast_and_once(backend: str) -> None:
+    events: list[str] = []
+    hooks = {"retry": [lambda event: events.append(event.kind)]}
+    async with HomebaseClient(
+        API_KEY,
+        base_url="https://no-such-host.invalid/api/v1",
+        http_backend=backend,
+        event_hooks=hooks,
+    ) as hb:
+        with pytest.raises(HostNotFoundError, match=r"no-such-host\.invalid") as info:
+            await hb.ping()
+        assert events == []  # a name that does not resolve is not retried
+        assert_no_key(info.value)
