@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -91,63 +91,73 @@ class Telemetry:
         """Whether a call should be wrapped at all (spans or metrics are on)."""
         return tracing() or _metering()
 
-    @contextlib.contextmanager
-    def call(self, op: Operation) -> Iterator[dict[str, Any]]:
-        """Around one SDK call: yields a dict the caller fills with `status`, `error`,
+    def call(self, op: Operation) -> _CallSpan:
+        """Around one SDK call: the caller fills the yielded dict with `status`, `error` and
         `attempts`; the span and the metrics are recorded from it on exit."""
-        attributes: dict[str, Any] = {
+        return _CallSpan(self, op)
+
+
+class _CallSpan:
+    """A context manager (a class, not a generator: this runs on every call)."""
+
+    __slots__ = ("_attributes", "_span_cm", "_started", "outcome", "span")
+
+    def __init__(self, telemetry: Telemetry, op: Operation) -> None:
+        self._attributes: dict[str, Any] = {
             "http.request.method": op.method,
             "url.template": op.path,
-            "server.address": self.address,
-            "server.port": self.port,
+            "server.address": telemetry.address,
+            "server.port": telemetry.port,
             "homebase.operation": op.name,
         }
-        outcome: dict[str, Any] = {}
-        started = time.perf_counter()
-        span_cm: contextlib.AbstractContextManager[Any] = (
-            _trace.get_tracer(_SCOPE).start_as_current_span(
+        self.outcome: dict[str, Any] = {}
+        self._span_cm: Any = None
+        self.span: Any = None
+        if tracing():
+            self._span_cm = _trace.get_tracer(_SCOPE).start_as_current_span(
                 f"{op.method} {op.path}",
                 kind=_trace.SpanKind.CLIENT,
-                attributes=attributes,
+                attributes=self._attributes,
                 record_exception=False,
                 set_status_on_exception=False,
             )
-            if tracing()
-            else contextlib.nullcontext()
-        )
-        with span_cm as span:
-            try:
-                yield outcome
-            finally:
-                _finish(span, attributes, outcome, time.perf_counter() - started)
+        self._started = 0.0
 
+    def __enter__(self) -> dict[str, Any]:
+        self._started = time.perf_counter()
+        if self._span_cm is not None:
+            self.span = self._span_cm.__enter__()
+        return self.outcome
 
-def _finish(span: Any, attributes: dict[str, Any], outcome: Mapping[str, Any], took: float) -> None:
-    final = dict(attributes)
-    if outcome.get("status") is not None:
-        final["http.response.status_code"] = outcome["status"]
-    error = outcome.get("error")
-    if error is not None:
-        final["error.type"] = type(error).__name__
-    attempts = int(outcome.get("attempts", 1))
-    if span is not None:
-        for key in ("http.response.status_code", "error.type"):
-            if key in final:
-                span.set_attribute(key, final[key])
-        if attempts > 1:
-            span.set_attribute("http.request.resend_count", attempts - 1)
+    def __exit__(self, *exc_info: object) -> None:
+        took = time.perf_counter() - self._started
+        outcome = self.outcome
+        final: dict[str, Any] = {}
+        if outcome.get("status") is not None:
+            final["http.response.status_code"] = outcome["status"]
+        error = outcome.get("error")
         if error is not None:
-            span.set_status(_trace.Status(_trace.StatusCode.ERROR, str(error)[:200]))
-    if _metering():
-        instruments = _INSTRUMENTS.get()
-        labels = {
-            key: value
-            for key, value in final.items()
-            if key in ("http.request.method", "url.template", "homebase.operation")
-            or key in ("http.response.status_code", "error.type")
-        }
-        instruments.duration.record(took, labels)
-        instruments.requests.add(1, labels)
+            final["error.type"] = type(error).__name__
+        if self.span is not None:
+            attempts = int(outcome.get("attempts", 1))
+            if attempts > 1:
+                final["http.request.resend_count"] = attempts - 1
+            self.span.set_attributes(final)
+            if error is not None:
+                self.span.set_status(_trace.Status(_trace.StatusCode.ERROR, str(error)[:200]))
+            self._span_cm.__exit__(None, None, None)
+        if _metering():
+            labels = {
+                "http.request.method": self._attributes["http.request.method"],
+                "url.template": self._attributes["url.template"],
+                "homebase.operation": self._attributes["homebase.operation"],
+            }
+            for key in ("http.response.status_code", "error.type"):
+                if key in final:
+                    labels[key] = final[key]
+            instruments = _INSTRUMENTS.get()
+            instruments.duration.record(took, labels)
+            instruments.requests.add(1, labels)
 
 
 @contextlib.contextmanager
