@@ -72,7 +72,9 @@ def write_blocks(readme: Path, into: Path) -> dict[str, str]:
 def mypy(
     paths: list[str], mypy_path: list[str], cwd: Path, extra: list[str] | None = None
 ) -> tuple[int, str]:
-    env = {**os.environ, "MYPYPATH": os.pathsep.join(mypy_path)}
+    # This checkout's packages, ahead of whatever the virtualenv has installed.
+    roots = [str(ROOT), str(ROOT / "generated")]
+    env = {**os.environ, "MYPYPATH": os.pathsep.join([*mypy_path, *roots])}
     config = ["--config-file", os.devnull]
     result = subprocess.run(
         [sys.executable, "-m", "mypy", *config, *FLAGS, *(extra or []), *paths],

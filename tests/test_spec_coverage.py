@@ -19,7 +19,7 @@ from typing import Any
 import homebase_api.models
 import httpx
 import pytest
-from _spec_support import SpecOperation, operations, snake
+from _spec_support import SpecOperation, operations, snake, spec
 
 import homebase_async.models
 from homebase_async import HomebaseClient, _resources
@@ -64,7 +64,9 @@ def _public_users(
         for owner, f in candidates
         if inspect.isfunction(f) and name in f.__code__.co_names
     ]
-    found = [(owner, f) for owner, f in named if not f.__name__.startswith("_")]
+    found: list[tuple[str, Callable[..., Any]]] = [
+        (owner, f) for owner, f in named if not f.__name__.startswith("_")
+    ]
     for _, helper in named:
         if helper.__name__.startswith("_") and helper.__name__ != name:
             found += _public_users(candidates, helper.__name__)
@@ -243,4 +245,23 @@ def test_every_enum_is_re_exported() -> None:
     missing = sorted(e.__name__ for e in enums if e.__name__ not in homebase_async.models.__all__)
     assert missing == [], (
         f"enums of the spec not re-exported: {missing}; add them to homebase_async/models.py"
+    )
+
+
+# -- the CLI's export columns ----------------------------------------------------------------
+
+# CSV columns the CLI computes (from the record's customer), not properties of the schema.
+DERIVED_COLUMNS = {"job": {"customerName"}, "lead": {"customerId", "customerName"}}
+
+
+@pytest.mark.parametrize("kind", ["job", "lead"])
+def test_cli_csv_columns_are_spec_properties(kind: str) -> None:
+    from homebase_async.cli._output import CSV_FIELDS  # the CLI is an optional extra
+
+    schema = kind.capitalize()
+    declared = set(spec()["components"]["schemas"][schema]["properties"])
+    unknown = [c for c in CSV_FIELDS[kind] if c not in declared | DERIVED_COLUMNS[kind]]
+    assert unknown == [], (
+        f"CSV columns {unknown} of `--format csv` for {kind}s are not {schema} properties in "
+        f"openapi.yaml (renamed?): change CSV_FIELDS in homebase_async/cli/_output.py"
     )

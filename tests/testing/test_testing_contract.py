@@ -259,7 +259,7 @@ def assert_conforms(method: str, path: str, response: httpx.Response) -> None:
     # JSON bodies are validated decoded; any other documented type (text/html) as the text.
     body = response.json() if content_type == "application/json" else response.text
     errors = [error.message for error in validator.iter_errors(body)]
-    assert errors == [], (method, template, response.status_code, response.text)
+    assert errors == [], (method, template, response.status_code, errors, response.text[:500])
     for header in documented.get("headers", {}):
         assert isinstance(response.headers.get(header, ""), str)
 
