@@ -13,10 +13,12 @@ import homebase_async.models
 def public_names(module: types.ModuleType) -> set[str]:
     # Submodules become attributes of their package once imported anywhere; they are not
     # re-exports.
+    # `__version__` is public by convention despite its underscores.
     return {
         name
         for name, value in vars(module).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+        if (not name.startswith("_") or name == "__version__")
+        and not isinstance(value, types.ModuleType)
     }
 
 
@@ -35,3 +37,10 @@ def test_every_exported_error_is_a_homebase_error() -> None:
             and not issubclass(value, Warning)
         ):
             assert issubclass(value, homebase_async.HomebaseError), name
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    assert homebase_async.__version__ == version("homebase-async")
+    assert "__version__" in homebase_async.__all__

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import click
 
-from ._commands import cli
-from ._settings import EXIT_INTERRUPTED
+from ._commands import cli, quiet_stdout
+from ._settings import EXIT_INTERRUPTED, EXIT_OK
 
 __all__ = ["cli", "main"]
 
@@ -24,4 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("homebase: interrupted", err=True)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader stopped reading (`| head -1`): quietly done
+        quiet_stdout()
+        return EXIT_OK
     return result if isinstance(result, int) else 0

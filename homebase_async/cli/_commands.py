@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
+import os
+import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from .._errors import HomebaseError
 from . import _sync
+from ._output import OutputPathError, check_output_path
 from ._settings import (
     EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
     EXIT_USAGE,
+    Terminated,
     api_options,
     describe_error,
     exit_code_for,
@@ -28,14 +35,17 @@ __all__ = ["cli"]
 
 _EPILOG = """\b
 The API key comes from HOMEBASE_API_KEY or --api-key-file; it is never printed.
-Exit codes: 0 done; 1 not everything done (items failed or have an unknown
-outcome, each reported; or the run stopped on an error); 2 usage or bad input;
-3 authentication or configuration; 130 interrupted (no partial output file).
+Exit codes: 0 done; 1 not everything done (items failed, not sent or with an
+unknown outcome, each reported; or the run stopped on an error); 2 usage or bad
+input (an item's own input included); 3 authentication or configuration (no or
+wrong key, plan without SMS, unresolvable host); 130 interrupted (Ctrl-C) and
+143 terminated (SIGTERM), both leaving no partial output file.
 """
 _DEMO_EPILOG = """\b
-Exit codes: 0 done; 1 not everything done (items failed or have an unknown
-outcome, each reported; or the run stopped on an error); 2 usage or bad input;
-130 interrupted.
+Exit codes: 0 the demo ran to the end (the items its injected faults leave with
+an unknown outcome are listed in the report, as intended); 1 the run stopped on
+an error; 2 usage; 3 the testing extra is missing; 130 interrupted (Ctrl-C);
+143 terminated (SIGTERM).
 """
 _LEAD_STATUSES = ("new", "first_contact", "second_contact", "third_contact", "on_hold")
 
@@ -48,10 +58,88 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             fail("interrupted; an -o FILE is left as it was", EXIT_INTERRUPTED)
+        except Terminated:
+            fail("terminated; an -o FILE is left as it was", EXIT_TERMINATED)
         except HomebaseError as exc:
-            fail(describe_error(exc), exit_code_for(exc))
+            fail(describe_error(exc, settings().base_url), exit_code_for(exc))
+        except OutputPathError as exc:
+            fail(str(exc), EXIT_USAGE)
+        except BrokenPipeError:
+            # The reader stopped reading (`| head -1`): that is its choice, not an error.
+            quiet_stdout()
+            raise click.exceptions.Exit(EXIT_OK) from None
         except OSError as exc:
             fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class _InputText(io.StringIO):
+    """An input file's text, decoded; `name` as the user gave it."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
+
+
+if TYPE_CHECKING:  # click >= 8.2 types ParamType generically; 8.1 cannot subscript it
+    _FileParam = click.ParamType[_InputText, Any]
+else:
+    _FileParam = click.ParamType
+
+
+class _InputFile(_FileParam):
+    """FILE or `-`, read as UTF-8 with or without a BOM, any line ends.
+
+    Anything else is one line naming the file and the encoding (exit 2), never a traceback.
+    """
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, _InputText):
+            return value
+        name = "standard input" if value == "-" else str(value)
+        try:
+            if value == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(value, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            fail(f"{name}: {exc.strerror or exc}", EXIT_USAGE)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            fail(
+                f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                f"{exc.start}); save it as UTF-8, with or without BOM",
+                EXIT_USAGE,
+            )
+        # Universal newlines: CRLF and CR end lines like LF.
+        return _InputText(text.replace("\r\n", "\n").replace("\r", "\n"), name)
+
+
+def _lines(source: TextIO) -> list[str]:
+    """The stripped lines of an input file, without blank lines and `#` comments."""
+    stripped = (line.strip() for line in source)
+    return [line for line in stripped if line and not line.startswith("#")]
+
+
+def _check_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and value != "-":
+        try:
+            check_output_path(value)
+        except OutputPathError as exc:
+            fail(str(exc), EXIT_USAGE)
+    return value
 
 
 def _when(*, end_of_day: bool) -> Callable[[click.Context, click.Parameter, str], dt.datetime]:
@@ -78,6 +166,7 @@ _output_option = click.option(
     "-o",
     "--output",
     metavar="FILE",
+    callback=_check_output,
     help="Write to FILE, atomically (default: stdout, streamed).",
 )
 _format_option = click.option(
@@ -121,15 +210,17 @@ def customers() -> None:
 
 
 @customers.command("lookup", epilog=_EPILOG)
-@click.argument("source", metavar="FILE|-", type=click.File("r", encoding="utf-8"))
+@click.argument("source", metavar="FILE|-", type=_InputFile())
 @_output_option
 @api_options
 def customers_lookup(source: TextIO, output: str | None) -> None:
     """Look up customers by id, phone or e-mail, one identifier a line.
 
     Prints one JSON line per identifier, in input order: its customers, or its error.
+    FILE is UTF-8 (a BOM and CRLF line ends are fine); `#` lines are comments. Phones in a
+    common US form (303-555-0100, (303) 555-0100) are looked up as +13035550100.
     """
-    identifiers = list(dict.fromkeys(line.strip() for line in source if line.strip()))
+    identifiers = list(dict.fromkeys(_lines(source)))
     if not identifiers:
         fail(f"no identifiers in {source.name}", EXIT_USAGE)
     finish(run(_sync.lookup(settings(), identifiers, output)))
@@ -208,7 +299,7 @@ def messages_stats() -> None:
 
 
 @messages.command("send", epilog=_EPILOG)
-@click.argument("source", metavar="[FILE|-]", required=False, type=click.File("r"))
+@click.argument("source", metavar="[FILE|-]", required=False, type=_InputFile())
 @click.option("--to", "phones", multiple=True, metavar="PHONE", help="Recipient (repeatable).")
 @click.option("--customer-id", "customer_ids", multiple=True, help="Recipient (repeatable).")
 @click.option("--message", help="Text (at most 200 characters); default for FILE lines.")
@@ -225,8 +316,9 @@ def messages_send(
 ) -> None:
     """Send SMS: to --to / --customer-id recipients, or one per line of FILE.
 
-    A FILE line is a phone number, a customer id, or a JSON object with mobilePhone,
-    customerId, message, mediaUrl. Sending stops at the daily quota; prints one JSON line
+    A FILE line is a phone number (a common US form such as (303) 555-0100 is fine), a
+    customer id, or a JSON object with mobilePhone, customerId, message, mediaUrl; FILE is
+    UTF-8 and `#` lines are comments. Sending stops at the daily quota; prints one JSON line
     per message: sent, not_sent (quota), failed or outcome_unknown (never retried).
     """
     items = _sync.message_items(source, phones, customer_ids, message, media_url)
@@ -256,12 +348,18 @@ def fake_serve(args: Sequence[str]) -> None:
 
 
 @cli.command(epilog=_DEMO_EPILOG)
-@click.option("--customers", "customer_count", type=click.IntRange(1), default=3_000)
-@click.option("--jobs", "job_count", type=click.IntRange(0), default=20_000)
-@click.option("--leads", "lead_count", type=click.IntRange(0), default=400)
-@click.option("--campaign", type=click.IntRange(0), default=250, help="SMS to send.")
-@click.option("--sms-limit", type=click.IntRange(0), default=200, help="Daily SMS quota.")
-@click.option("--seed", type=int, default=2024)
+@click.option(
+    "--customers", "customer_count", type=click.IntRange(1), default=3_000, show_default=True
+)
+@click.option("--jobs", "job_count", type=click.IntRange(0), default=20_000, show_default=True)
+@click.option("--leads", "lead_count", type=click.IntRange(0), default=400, show_default=True)
+@click.option(
+    "--campaign", type=click.IntRange(0), default=250, show_default=True, help="SMS to send."
+)
+@click.option(
+    "--sms-limit", type=click.IntRange(0), default=200, show_default=True, help="Daily SMS quota."
+)
+@click.option("--seed", type=int, default=2024, show_default=True)
 @click.option("--output-dir", metavar="DIR", help="Keep the exported files in DIR.")
 @click.option("--progress/--no-progress", default=None, help="Progress bars on stderr.")
 def demo(

@@ -16,9 +16,39 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-__all__ = ["CSV_FIELDS", "RowWriter", "atomic_text", "open_output", "row_writer"]
+__all__ = [
+    "CSV_FIELDS",
+    "OutputPathError",
+    "RowWriter",
+    "atomic_text",
+    "check_output_path",
+    "open_output",
+    "plural",
+    "row_writer",
+]
 
 RowWriter = Callable[[Mapping[str, Any]], None]
+
+
+class OutputPathError(Exception):
+    """`-o FILE` cannot be written; the message names the path as given."""
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 lead", "2 leads", "1,000 identifiers"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def check_output_path(path: str) -> None:
+    """Refuse, before any request, an `-o` path whose file could never be written."""
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise OutputPathError(f"-o {path}: is a directory")
+    if not folder.is_dir():
+        raise OutputPathError(f"-o {path}: the folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputPathError(f"-o {path}: the folder {str(folder)!r} is not writable")
 
 
 @contextlib.contextmanager
@@ -29,14 +59,21 @@ def atomic_text(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     on any exception, KeyboardInterrupt and task cancellation included.
     """
     target = Path(path)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        # mkstemp names its hidden temporary file; the user knows only the path they gave.
+        raise OutputPathError(f"-o {os.fspath(path)}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, _mode_for(target))
-        os.replace(temp, target)
+        try:
+            os.replace(temp, target)
+        except OSError as exc:
+            raise OutputPathError(f"-o {os.fspath(path)}: {exc.strerror or exc}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

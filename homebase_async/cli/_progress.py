@@ -12,13 +12,16 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
 )
 
-__all__ = ["OnProgress", "progress_bar", "wants_progress"]
+__all__ = ["OnFraction", "OnProgress", "fraction_bar", "progress_bar", "wants_progress"]
 
 OnProgress = Callable[[int, "int | None"], None]
+#: `(fraction of the work done, records so far)`.
+OnFraction = Callable[[float, int], None]
 
 
 def wants_progress(choice: bool | None) -> bool:
@@ -59,6 +62,38 @@ def progress_bar(label: str, *, enabled: bool) -> Iterator[OnProgress]:
 
     def update(done: int, total: int | None) -> None:
         bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _ignore_fraction(fraction: float, count: int) -> None:
+    pass
+
+
+@contextlib.contextmanager
+def fraction_bar(label: str, unit: str, *, enabled: bool) -> Iterator[OnFraction]:
+    """A bar for work whose size is unknown but whose progress is a fraction (a time range
+    read in order): the percentage done and the records so far."""
+    if not enabled:
+        yield _ignore_fraction
+        return
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[count]:,} " + unit),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    task = bar.add_task(label, total=1.0, count=0)
+
+    def update(fraction: float, count: int) -> None:
+        bar.update(task, completed=min(max(fraction, 0.0), 1.0), count=count)
 
     with bar:
         yield update

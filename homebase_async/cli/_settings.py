@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import socket
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import attrs
 import click
+import httpx
 
 from .._client import HomebaseClient
 from .._errors import (
     AuthenticationError,
     ConfigurationError,
     HomebaseError,
+    NotFoundError,
     PermissionDeniedError,
+    TransportError,
     ValidationError,
 )
 from ._progress import wants_progress
@@ -26,8 +31,10 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PARTIAL",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "Settings",
+    "Terminated",
     "api_options",
     "describe_error",
     "exit_code_for",
@@ -42,6 +49,13 @@ EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as shells report it
+API_PATH = "/api/v1"
+
+
+class Terminated(Exception):
+    """SIGTERM stopped the command; its cleanups ran, as after Ctrl-C."""
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -81,7 +95,22 @@ class Settings:
         kwargs: dict[str, Any] = {"base_url": self.base_url}
         if self.concurrency is not None:
             kwargs["max_concurrency"] = self.concurrency
-        return HomebaseClient(self.api_key(), **kwargs)
+        client = HomebaseClient(self.api_key(), **kwargs)
+        self.base_url = client.base_url
+        check_host(client.base_url)
+        return client
+
+
+def check_host(base_url: str) -> None:
+    """Fail fast, once, on a host that does not resolve: retrying cannot fix a wrong name."""
+    url = httpx.URL(base_url)
+    try:
+        socket.getaddrinfo(url.host, url.port or 443, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ConfigurationError(
+            f"cannot resolve host {url.host!r} ({exc.strerror}): check --base-url or "
+            "HOMEBASE_BASE_URL, and the network"
+        ) from None
 
 
 def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -139,8 +168,35 @@ def settings() -> Settings:
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run one command's coroutine; Ctrl-C cancels it (cleanups run) and re-raises."""
-    return asyncio.run(coro)
+    """Run one command's coroutine; Ctrl-C or SIGTERM cancels it, so its cleanups run.
+
+    Ctrl-C re-raises KeyboardInterrupt (asyncio.run's handling); SIGTERM raises Terminated.
+    """
+    terminated = False
+
+    async def main() -> T:
+        nonlocal terminated
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+
+        def terminate() -> None:
+            nonlocal terminated
+            terminated = True
+            task.cancel()
+
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+        try:
+            return await coro
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+
+    try:
+        return asyncio.run(main())
+    except asyncio.CancelledError:
+        if terminated:
+            raise Terminated from None
+        raise
 
 
 def finish(code: int) -> None:
@@ -149,15 +205,41 @@ def finish(code: int) -> None:
         raise click.exceptions.Exit(code)
 
 
+def host_not_found(error: BaseException) -> bool:
+    """A DNS failure anywhere in the chain (the SDK's HostNotFoundError, or the raw cause)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) or type(current).__name__ in (
+            "HostNotFoundError",
+            "ClientConnectorDNSError",
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def exit_code_for(error: HomebaseError) -> int:
     if isinstance(error, ConfigurationError | AuthenticationError | PermissionDeniedError):
+        return EXIT_AUTH
+    if isinstance(error, TransportError) and host_not_found(error):
         return EXIT_AUTH
     if isinstance(error, ValidationError):
         return EXIT_USAGE
     return EXIT_PARTIAL
 
 
-def describe_error(error: HomebaseError) -> str:
+def path_hint(error: BaseException, base_url: str | None) -> str:
+    """For a 404, a hint when the base URL lacks the API's path (the usual cause)."""
+    if not isinstance(error, NotFoundError) or base_url is None:
+        return ""
+    if httpx.URL(base_url).path.rstrip("/").endswith(API_PATH):
+        return ""
+    return f" (the base URL {base_url} does not end in {API_PATH}: is that path missing?)"
+
+
+def describe_error(error: HomebaseError, base_url: str | None = None) -> str:
     """A one-line message; SDK errors never carry request headers, so never the key."""
     if isinstance(error, AuthenticationError):
         return f"authentication failed ({error}): check HOMEBASE_API_KEY or --api-key-file"
@@ -165,7 +247,9 @@ def describe_error(error: HomebaseError) -> str:
         return f"not allowed for this account ({error})"
     if isinstance(error, ConfigurationError):
         return f"configuration: {error}"
-    return f"{type(error).__name__}: {error}"
+    if isinstance(error, TransportError) and host_not_found(error):
+        return f"host not found ({error}): check --base-url or HOMEBASE_BASE_URL"
+    return f"{type(error).__name__}: {error}{path_hint(error, base_url)}"
 
 
 def fail(message: str, code: int) -> NoReturn:

@@ -13,9 +13,18 @@ import click
 
 from .. import TruncatedResultWarning
 from .._errors import HomebaseError
-from ._output import open_output, row_writer
-from ._progress import progress_bar
-from ._settings import EXIT_AUTH, EXIT_OK, EXIT_PARTIAL, Settings, exit_code_for
+from .._validation import looks_like_phone
+from ._output import open_output, plural, row_writer
+from ._progress import fraction_bar, progress_bar
+from ._settings import (
+    EXIT_AUTH,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    Settings,
+    exit_code_for,
+    path_hint,
+)
 
 __all__ = ["export_jobs", "export_leads", "lookup", "message_items", "send", "truncation_reported"]
 
@@ -35,9 +44,17 @@ def _note(message: str) -> None:
 
 
 def _worst(errors: Iterable[HomebaseError]) -> int:
-    """1 for failed items, 3 when one failed on the key or the account (it affects all)."""
-    auth = any(exit_code_for(error) == EXIT_AUTH for error in errors)
-    return EXIT_AUTH if auth else EXIT_PARTIAL
+    """1 for failed items; 2 when an item's own input was bad; 3 when one failed on the key,
+    the account or the host (it affects all)."""
+    codes = {exit_code_for(error) for error in errors}
+    for code in (EXIT_AUTH, EXIT_USAGE):
+        if code in codes:
+            return code
+    return EXIT_PARTIAL
+
+
+def _item_error(error: HomebaseError, settings: Settings) -> str:
+    return f"{type(error).__name__}: {error}{path_hint(error, settings.base_url)}"
 
 
 async def lookup(settings: Settings, identifiers: Sequence[str], output: str | None) -> int:
@@ -52,12 +69,13 @@ async def lookup(settings: Settings, identifiers: Sequence[str], output: str | N
         for identifier in identifiers:
             error = result.failed.get(identifier)
             if error is not None:
-                write({"identifier": identifier, "error": f"{type(error).__name__}: {error}"})
+                write({"identifier": identifier, "error": _item_error(error, settings)})
             else:
                 found = result.matches.get(identifier, [])
                 write({"identifier": identifier, "customers": [c.to_dict() for c in found]})
     _note(
-        f"customers lookup: {len(identifiers)} identifiers, {len(result.matches)} matched, "
+        f"customers lookup: {plural(len(identifiers), 'identifier')}, "
+        f"{len(result.matches)} matched, "
         f"{len(result.missing)} missing, {len(result.failed)} failed"
     )
     return _worst(result.failed.values()) if result.failed else EXIT_OK
@@ -84,20 +102,22 @@ async def export_jobs(
 ) -> int:
     """Stream every job of [start, end] to the output; 1 when the API truncated a result."""
     count = 0
+    span = max((end - start).total_seconds(), 1e-6)
     with (
         truncation_reported() as truncated,
-        progress_bar("jobs export", enabled=settings.show_progress) as on_progress,
+        # Jobs arrive in start order, so the start of the last one is the fraction done.
+        fraction_bar("jobs export", "jobs", enabled=settings.show_progress) as on_fraction,
         open_output(output) as handle,
     ):
         write = row_writer(handle, output_format, "job")
         async with settings.client() as hb:
-            jobs = hb.jobs.iterate(
-                start, end, concurrency=settings.concurrency, on_progress=on_progress
-            )
+            jobs = hb.jobs.iterate(start, end, concurrency=settings.concurrency)
             async for job in jobs:
                 write(job.to_dict())
                 count += 1
-    _note(f"jobs export: {count} jobs from {start.isoformat()} to {end.isoformat()}")
+                if isinstance(job.start, dt.datetime):
+                    on_fraction((job.start - start).total_seconds() / span, count)
+    _note(f"jobs export: {plural(count, 'job')} from {start.isoformat()} to {end.isoformat()}")
     return EXIT_PARTIAL if truncated else EXIT_OK
 
 
@@ -126,7 +146,7 @@ async def export_leads(
                 write(lead.to_dict())
                 count += 1
                 on_progress(count, None)
-    _note(f"leads export: {count} leads")
+    _note(f"leads export: {plural(count, 'lead')}")
     return EXIT_PARTIAL if truncated else EXIT_OK
 
 
@@ -160,7 +180,8 @@ def message_items(
 
 def _parse_line(text: str, name: str, number: int) -> dict[str, Any]:
     if not text.startswith("{"):
-        return {"mobile_phone" if text.startswith("+") else "customer_id": text}
+        # Digits and phone punctuation mean a phone (the SDK normalises or refuses it).
+        return {"mobile_phone" if looks_like_phone(text) else "customer_id": text}
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -196,9 +217,9 @@ async def send(settings: Settings, items: Sequence[Mapping[str, Any]], output: s
             elif index in problems:
                 status, error = problems[index]
                 line = {"index": index, "to": to, "status": status}
-                write({**line, "error": f"{type(error).__name__}: {error}"})
+                write({**line, "error": _item_error(error, settings)})
     _note(
-        f"messages send: {len(items)} messages, {len(report.sent)} sent, "
+        f"messages send: {plural(len(items), 'message')}, {len(report.sent)} sent, "
         f"{len(report.not_sent)} not sent (daily quota), {len(report.failed)} failed, "
         f"{len(report.outcome_unknown)} outcome unknown (not retried: check before resending)"
     )

@@ -4,12 +4,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import signal
+import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from ._common import ORDERS
 from ._fake import FakeHomebase
 from ._faults import Faults
+
+#: What `--example-data` holds: the records the README's examples name, and bulk around them.
+EXAMPLE_CUSTOMERS: tuple[dict[str, Any], ...] = (
+    {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "phone": "+13035550100",
+        "email": "ada@example.com",
+    },
+    {
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "phone": "+13035550101",
+        "email": "grace@example.com",
+    },
+)
+EXAMPLE_COUNTS = {"customers": 200, "jobs": 1_000, "leads": 60}
+EXAMPLE_RANGE = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
@@ -19,6 +41,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     """
     parser = _parser(prog or "python -m homebase_async.testing")
     args = parser.parse_args(argv)
+    counts = {
+        kind: getattr(args, kind)
+        if getattr(args, kind) is not None
+        else (EXAMPLE_COUNTS[kind] if args.example_data else 0)
+        for kind in EXAMPLE_COUNTS
+    }
+    start, end = _range(args, parser)
     try:
         fake = FakeHomebase(
             args.api_key,
@@ -30,26 +59,81 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
             seed=args.seed,
             timezone=args.timezone,
         )
+        if args.example_data:
+            for customer in EXAMPLE_CUSTOMERS:
+                fake.add_customer(**customer)
         fake.populate(
-            customers=args.customers,
-            jobs=args.jobs,
-            leads=args.leads,
+            customers=counts["customers"],
+            jobs=counts["jobs"],
+            leads=counts["leads"],
+            start=start,
+            end=end,
             distribution=args.distribution,
         )
     except (ValueError, KeyError) as exc:  # KeyError: an unknown time zone
         parser.error(str(exc))
-    asyncio.run(_serve(fake, args))
+    summary = (
+        f"key {args.api_key}; {_count(len(fake.customers), 'customer')}, "
+        f"{_count(len(fake.jobs), 'job')}"
+        + (f" from {start:%Y-%m-%d} to {end:%Y-%m-%d}" if fake.jobs else "")
+        + f", {_count(len(fake.leads), 'lead')}; Ctrl-C stops it"
+    )
+    try:
+        asyncio.run(_serve(fake, args, summary))
+    except OSError as exc:
+        # One line a person can act on, never uvicorn's traceback.
+        if exc.errno == errno.EADDRINUSE:
+            reason = f"port {args.port} on {args.host} is in use"
+            hint = "; pick another with --port, or --port 0 for a free one"
+        else:
+            reason = f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+            hint = ""
+        print(f"{parser.prog} serve: {reason}{hint}", file=sys.stderr)
+        return 1
     return 0
 
 
-async def _serve(fake: FakeHomebase, args: argparse.Namespace) -> None:
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _when(text: str) -> datetime:
+    """A date (its UTC midnight) or an ISO 8601 date-time (UTC when it has no offset)."""
+    try:
+        if len(text.strip()) == 10:
+            return datetime.combine(date.fromisoformat(text.strip()), time.min, UTC)
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date (2025-01-01) or an ISO 8601 date-time, not {text!r}"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _range(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[datetime, datetime]:
+    """--start/--end; by default all of 2025 with --example-data, else now -/+ 30 days."""
+    if args.example_data:
+        default_start, default_end = EXAMPLE_RANGE
+    else:
+        now = datetime.now(UTC)
+        default_start, default_end = now - timedelta(days=30), now + timedelta(days=30)
+    start: datetime = args.start or default_start
+    end: datetime = args.end or default_end
+    if end <= start:
+        parser.error(f"--end ({end:%Y-%m-%d %H:%M}) must be after --start ({start:%Y-%m-%d %H:%M})")
+    return start, end
+
+
+async def _serve(fake: FakeHomebase, args: argparse.Namespace, summary: str) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     serving = fake.serve(host=args.host, port=args.port, keep_alive_timeout=args.keep_alive_timeout)
     async with serving as url:
+        # The URL alone on stdout's first line, for scripts; the rest for people, on stderr.
         print(url, flush=True)
+        print(f"fake Homebase360 API at {url}: {summary}", file=sys.stderr, flush=True)
         await stop.wait()
 
 
@@ -90,18 +174,57 @@ def _latency(text: str) -> tuple[float, float]:
         raise argparse.ArgumentTypeError(f"expected SECONDS or MIN,MAX, not {text!r}") from None
 
 
+class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    """Every default in --help, except the empty ones (flags off, "not given")."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False or action.default == []:
+            return action.help or ""
+        return super()._get_help_string(action) or ""
+
+
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Fake Homebase360 API server.")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the fake over HTTP until interrupted")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the fake over HTTP until interrupted",
+        description=(
+            "Serve a fake Homebase360 API on loopback until Ctrl-C or SIGTERM. Prints the base "
+            "URL on stdout, then the API key and the data on stderr. Exit codes: 0 stopped; "
+            "1 cannot listen (port in use); 2 bad options."
+        ),
+        formatter_class=_DefaultsShown,
+    )
     add = serve.add_argument
-    add("--host", default="127.0.0.1")
-    add("--port", type=int, default=8000, help="0 picks a free port")
-    add("--api-key", default="test-key")
-    add("--business-email", default="owner@example.com")
-    add("--customers", type=int, default=0, help="customers to generate")
-    add("--jobs", type=int, default=0, help="jobs to generate")
-    add("--leads", type=int, default=0, help="leads to generate")
+    add("--host", default="127.0.0.1", help="address to listen on")
+    add("--port", type=int, default=8000, help="TCP port; 0 picks a free one")
+    add("--api-key", default="test-key", help="the key clients must send")
+    add("--business-email", default="owner@example.com", help="the business of the key")
+    add(
+        "--example-data",
+        action="store_true",
+        help="the README examples' records: Ada Lovelace (+13035550100, ada@example.com), "
+        "Grace Hopper (+13035550101), and by default "
+        + ", ".join(f"{n:,} {kind}" for kind, n in EXAMPLE_COUNTS.items())
+        + " with jobs all through 2025",
+    )
+    for kind, noun in (("--customers", "customers"), ("--jobs", "jobs"), ("--leads", "leads")):
+        example = f"{EXAMPLE_COUNTS[noun]:,}"
+        add(kind, type=int, help=f"{noun} to generate (0; {example} with --example-data)")
+    add(
+        "--start",
+        type=_when,
+        metavar="DATE|DATETIME",
+        help="generated jobs start from here, UTC without an offset (30 days ago; "
+        "2025-01-01 with --example-data)",
+    )
+    add(
+        "--end",
+        type=_when,
+        metavar="DATE|DATETIME",
+        help="... and before here (in 30 days; 2026-01-01 with --example-data)",
+    )
     add("--distribution", choices=("uniform", "bursty"), default="uniform")
     add("--seed", type=int, default=0)
     add("--order", choices=ORDERS, default="random", help="list order (see FakeHomebase)")
