@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _spec_support import SpecOperation, operations, resolve, snake, spec
+from _spec_support import SpecOperation, enum_schemas, operations, resolve, snake, spec
 from test_spec_coverage import ALLOWLIST, FACADE
 
 from homebase_async import HomebaseClient
@@ -25,6 +25,7 @@ from homebase_async.testing import FakeHomebase
 from homebase_async.testing._app import ROUTES
 from homebase_async.testing._common import API_PREFIX
 from homebase_async.testing._log import route_of
+from homebase_async.testing._validate import LEAD_STATUSES
 
 NOW = datetime(2024, 1, 15, 14, 30, tzinfo=UTC)
 MOBILE = "+13038284444"
@@ -61,6 +62,14 @@ def test_request_log_names_every_spec_route(op: SpecOperation) -> None:
     assert route_of(API_PREFIX + concrete) == op.path, (
         f"{op.operation_id}: the request log does not name {op.path} "
         f"(homebase_async/testing/_log.py derives its routes from _app.ROUTES)"
+    )
+
+
+def test_fake_enums_are_the_spec_enums() -> None:
+    # Kept by hand in the spec's order (seeded example data draws from it); checked here.
+    assert list(LEAD_STATUSES) == enum_schemas()["LeadStatus"], (
+        "LeadStatus changed in openapi.yaml: update LEAD_STATUSES in "
+        "homebase_async/testing/_validate.py"
     )
 
 
