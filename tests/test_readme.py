@@ -8,8 +8,10 @@ Every ```python block runs, unless it contains the marker `# not run`:
 - any other block is a snippet with top-level `await` (as in `python -m asyncio`): it runs
   with `hb = HomebaseClient()`, built from the same environment.
 
-The fake holds what the examples name: Ada (+13035550100, ada@example.com), Grace
-(+13035550101), jobs all through 2025, and leads. Tracebacks give README.md line numbers.
+The fake is started in a subprocess exactly as the README's Quickstart says (with
+`--example-data`), on a free port; the environment is what its `export` line sets. The pytest
+block runs in a fresh directory with only the configuration the README shows. Tracebacks give
+README.md line numbers.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import ast
 import asyncio
 import inspect
 import re
+import shlex
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -31,7 +33,6 @@ import pytest
 import yaml
 
 from homebase_async import HomebaseClient, RetryPolicy
-from homebase_async.testing import FakeHomebase
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -88,22 +89,38 @@ def _section(heading: str) -> str:
     return rest if end is None else rest[: end.start()]
 
 
+def _console(section: str) -> list[str]:
+    """The `$ ` command lines of the ```console blocks under a heading."""
+    blocks = re.findall(r"^```console\n(.*?)^```$", _section(section), re.MULTILINE | re.DOTALL)
+    return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
+
+
 @pytest.fixture
-async def served(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeHomebase]:
-    """The fake on loopback with the examples' data, and the environment pointing at it."""
-    fake = FakeHomebase(seed=1)
-    fake.add_customer(
-        first_name="Ada", last_name="Lovelace", phone="+13035550100", email="ada@example.com"
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The fake started exactly as the Quickstart says (`--port 0` for a free port), and the
+    environment set by the Quickstart's `export` line, pointing at it."""
+    serve, export = _console("## Quickstart")
+    assert "--example-data" in serve
+    command = shlex.split(serve.replace("--port 8000", "--port 0"))
+    assert command[0] == "python"
+    process = subprocess.Popen(
+        [sys.executable, *command[1:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    fake.add_customer(
-        first_name="Grace", last_name="Hopper", phone="+13035550101", email="grace@example.com"
-    )
-    year = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
-    fake.populate(customers=200, jobs=1_000, leads=60, start=year[0], end=year[1])
-    async with fake.serve() as base_url:
-        monkeypatch.setenv("HOMEBASE_API_KEY", fake.api_key)
-        monkeypatch.setenv("HOMEBASE_BASE_URL", base_url)
-        yield fake
+    try:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), process.stderr.read()
+        assert "key test-key" in process.stderr.readline()
+        port = url.split(":")[2].split("/")[0]
+        words = shlex.split(export.replace("127.0.0.1:8000", f"127.0.0.1:{port}"))
+        assert words[0] == "export"
+        for name, value in (word.split("=", 1) for word in words[1:]):
+            monkeypatch.setenv(name, value)
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)  # also closes the pipes
 
 
 def test_every_kind_of_example_is_found() -> None:
@@ -111,14 +128,14 @@ def test_every_kind_of_example_is_found() -> None:
 
 
 @pytest.mark.parametrize("block", _of_kind("program"), ids=str)
-async def test_program(block: Block, served: FakeHomebase) -> None:
+async def test_program(block: Block, served: str) -> None:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     # In a thread: the program runs its own event loop while this one serves the fake.
     await asyncio.to_thread(exec, block.compiled(), namespace)
 
 
 @pytest.mark.parametrize("block", _of_kind("snippet"), ids=str)
-async def test_snippet(block: Block, served: FakeHomebase) -> None:
+async def test_snippet(block: Block, served: str) -> None:
     async with HomebaseClient() as hb:
         result = eval(block.compiled(), {"__name__": "readme", "hb": hb})
         if inspect.iscoroutine(result):
@@ -129,9 +146,11 @@ async def test_snippet(block: Block, served: FakeHomebase) -> None:
 def test_pytest_module(block: Block, tmp_path: Path) -> None:
     module = tmp_path / "test_readme_example.py"
     module.write_text(block.code, encoding="utf-8")
+    # The configuration the README shows, in a fresh project: nothing else is passed.
+    [config] = re.findall(r"^```toml\n(.*?)^```$", TEXT, re.MULTILINE | re.DOTALL)
+    (tmp_path / "pyproject.toml").write_text(config, encoding="utf-8")
     command = [
         *(sys.executable, "-m", "pytest", str(module), "-q", "-p", "no:cacheprovider"),
-        *("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function"),
         *("-W", "error"),
     ]
     done = subprocess.run(

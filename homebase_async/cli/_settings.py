@@ -116,7 +116,7 @@ def check_host(base_url: str) -> None:
 def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         if value is not None:
-            setattr(ctx.ensure_object(Settings), name, value)
+            setattr(ctx.find_root().ensure_object(Settings), name, value)
         return value
 
     return callback
@@ -164,7 +164,8 @@ def api_options(func: F) -> F:
 
 
 def settings() -> Settings:
-    return click.get_current_context().ensure_object(Settings)
+    # On the root context, so the root group's error handling sees the command's settings.
+    return click.get_current_context().find_root().ensure_object(Settings)
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
