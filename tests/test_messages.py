@@ -131,7 +131,7 @@ async def test_the_daily_quota_is_final(httpx_mock: HTTPXMock, hb: HomebaseClien
         ({"mobile_phone": "+13031234444"}, "message"),
         ({"mobile_phone": "+13031234444", "message": ""}, "message"),
         ({"mobile_phone": "+13031234444", "message": "x" * 201}, "message"),
-        ({"mobile_phone": "3031234444", "message": "Hi"}, "mobile_phone"),
+        ({"mobile_phone": "303123444", "message": "Hi"}, "mobile_phone"),  # 9 digits
         ({"mobile_phone": "+44 20 7946 0958", "message": "Hi"}, "mobile_phone"),
         ({"customer_id": "", "message": "Hi"}, "customer_id"),
         ({"customer_id": "c1", "media_url": "http://example.com/a.jpg"}, "media_url"),
