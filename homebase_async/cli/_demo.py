@@ -17,6 +17,7 @@ import click
 
 from .. import HomebaseClient, LookupResult, SendReport
 from ..testing import FakeHomebase, Faults
+from ._demo_resume import resume_demo
 from ._output import open_output, row_writer
 from ._progress import progress_bar, wants_progress
 from ._sync import truncation_reported
@@ -53,6 +54,7 @@ class DemoSizes:
     campaign: int = 250
     sms_limit: int = 200
     seed: int = 2024
+    resume: int = 200
 
 
 class _Lines:
@@ -176,8 +178,15 @@ async def run_demo(sizes: DemoSizes, *, output_dir: str | None, progress: bool |
         out.add("duration", f"{time.perf_counter() - started:.1f} s in all")
         if output_dir is not None:
             out.add("files", f"{folder}/jobs.jsonl, {folder}/leads.jsonl")
+        crashed: list[str] = []
+        if sizes.resume:
+            click.echo("\nCrash and resume: `homebase` in a child process, killed halfway\n")
+            out.restart()
+            crashed = await resume_demo(folder, sizes.resume, out.add)
     _list_problems(found, sent)
-    return 0
+    for problem in crashed:
+        click.echo(f"  PROBLEM {problem}")
+    return 1 if crashed else 0
 
 
 def _report_lookup(out: _Lines, count: int, found: LookupResult) -> None:

@@ -13,6 +13,8 @@ the customers a benchmark created.
     {"op": "reset"}                                clear the request log
     {"op": "notes", "prefix": "bench:"}            notes -> number of customers carrying them
     {"op": "sms", "prefix": "kill:"}               message texts -> times sent
+    {"op": "note_ids", "prefix": "bench:"}         notes -> ids of the customers carrying them
+    {"op": "writes"}                               POST/PUT/PATCH requests since the last reset
 """
 
 from __future__ import annotations
@@ -74,6 +76,14 @@ def _answer(fake: FakeHomebase, command: dict[str, Any]) -> Any:
             if note.startswith(prefix):
                 counts[note] = counts.get(note, 0) + 1
         return counts
+    if op == "note_ids":
+        ids: dict[str, list[str]] = {}
+        for cid, record in fake.customers.items():
+            if record["notes"].startswith(command["prefix"]):
+                ids.setdefault(record["notes"], []).append(cid)
+        return ids
+    if op == "writes":
+        return sum(1 for r in fake.requests if r.method in ("POST", "PUT", "PATCH"))
     if op == "sms":
         texts: dict[str, int] = {}
         for sent in fake.sms_sent:

@@ -10,6 +10,7 @@ from typing import Any
 
 from homebase_async import HomebaseClient, HomebaseError, RetryPolicy
 
+from . import sync
 from .bulk import identifiers, iterate_ids, lookup_signature, memory
 from .report import Report
 from .server import FakeProcess
@@ -139,62 +140,6 @@ async def identical(fake: FakeProcess, report: Report, *, quick: bool) -> None:
         "results under faults identical to the fault-free run",
         "identical" if not differences else "; ".join(differences),
         not differences,
-    )
-
-
-async def create_many(fake: FakeProcess, report: Report, *, quick: bool) -> None:
-    count = 200 if quick else 1000
-    tag = f"bench:{time.time_ns()}"
-    items = [
-        {
-            "first_name": "Soak",
-            "last_name": f"Item {i}",
-            "email": f"soak{i}.{tag[6:]}@bench.example",
-            "notes": f"{tag}:{i}",
-        }
-        for i in range(count)
-    ]
-    await fake.faults(**FAULTS)
-    try:
-        async with _client(fake, max_concurrency=32) as hb:
-            started = time.perf_counter()
-            result = await hb.customers.create_many(items, concurrency=32)
-            seconds = time.perf_counter() - started
-            stats = hb.stats
-    finally:
-        await fake.faults()
-    stored: dict[str, int] = await fake.command("notes", prefix=tag + ":")
-    on_server = {int(note.rsplit(":", 1)[1]): n for note, n in stored.items()}
-    created, failed, unknown = result.created, result.failed, result.outcome_unknown
-    buckets = [set(created), set(failed), set(unknown)]
-    accounted = set().union(*buckets) == set(range(count)) and sum(map(len, buckets)) == count
-    duplicates = sum(1 for n in on_server.values() if n > 1)
-    wrong = [i for i in created if on_server.get(i) != 1] + [i for i in failed if i in on_server]
-    landed = sum(1 for i in unknown if i in on_server)
-    report.figures.setdefault("soak", {})["create_many"] = {
-        "seconds": seconds,
-        "created": len(created),
-        "failed": len(failed),
-        "outcome_unknown": len(unknown),
-        "unknown_that_landed": landed,
-        "duplicates": duplicates,
-        "misreported": wrong[:20],
-        "stats": stats,
-    }
-    report.row(
-        SECTION,
-        f"create_many of {count} under faults",
-        f"{seconds:.1f} s",
-        f"created {len(created)}, failed {len(failed)}, outcome unknown {len(unknown)} "
-        f"({landed} of them did land); {stats['attempts'] / max(stats['calls'], 1):.2f} "
-        "attempts per call",
-    )
-    report.target(
-        SECTION,
-        "create_many: zero duplicates, every item accounted for (and truthfully)",
-        f"{duplicates} duplicates, {'all' if accounted else 'NOT all'} accounted, "
-        f"{len(wrong)} misreported",
-        duplicates == 0 and accounted and not wrong,
     )
 
 
@@ -328,7 +273,9 @@ async def idle_connections(report: Report, *, quick: bool) -> None:
 
 
 async def run(fake: FakeProcess, report: Report, *, quick: bool) -> None:
-    for part in (identical, create_many, outage):
+    for part in (identical, outage):
         await part(fake, report, quick=quick)
+    await sync.bulk_writes(fake, report, quick=quick, faults=FAULTS)
+    await sync.kills(report, quick=quick)
     # The idle test mostly sleeps; the memory measurement (section 4) fills that time.
     await asyncio.gather(idle_connections(report, quick=quick), memory(report, quick=quick))
