@@ -2,7 +2,7 @@
 
 from importlib.metadata import version as _version
 
-from ._bulk import CreateReport, SendReport, TruncatedResultWarning
+from ._bulk import CreateReport, SendReport, TruncatedResultWarning, UpsertReport
 from ._client import NOT_GIVEN, HomebaseClient, NotGiven
 from ._config import RetryPolicy
 from ._errors import (
@@ -63,6 +63,7 @@ __all__ = [
     "TransportError",
     "TruncatedResultWarning",
     "UnexpectedResponseError",
+    "UpsertReport",
     "ValidationError",
     "WriteOutcomeUnknownError",
     "__version__",
