@@ -168,10 +168,16 @@ class Planner:
 
     async def wait(self) -> None:
         """Wait for an answer unless one is in already, then take in every answer that is."""
-        checks = [*self.tests, *([self.spot] if self.spot else [])]
-        tasks = {w.task for w in self.frontier if w.task is not None} | {c.task for c in checks}
-        if not any(task.done() for task in tasks):
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        windows = {w.task for w in self.frontier if w.task is not None}
+        checks = {c.task for c in [*self.tests, *([self.spot] if self.spot else [])]}
+        while not (
+            any(task.done() for task in windows)
+            or (self.spot is not None and self.spot.task.done())
+            or (self.tests and all(c.task.done() for c in self.tests))
+        ):
+            # Tests are taken in together: one done alone is no answer yet.
+            pending = {task for task in windows | checks if not task.done()}
+            await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
         if self.spot is not None and self.spot.task.done():
             self._spot_answer(self.spot)
         if self.tests and all(c.task.done() for c in self.tests):
