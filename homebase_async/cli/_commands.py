@@ -240,14 +240,25 @@ def jobs() -> None:
 )
 @_format_option
 @_output_option
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Write -o FILE as jobs come and continue after its last line (JSON Lines only).",
+)
 @api_options
 def jobs_export(
-    start: dt.datetime, end: dt.datetime, output_format: str, output: str | None
+    start: dt.datetime, end: dt.datetime, output_format: str, output: str | None, resume: bool
 ) -> None:
-    """Export every job starting from --from to --to (both included; a date is a UTC day)."""
+    """Export every job starting from --from to --to (both included; a date is a UTC day).
+
+    With --resume, an interrupted export continues where -o FILE ends (run it with --resume
+    from the start: without it the file appears only once complete).
+    """
     if end < start:
         fail("--to is before --from", EXIT_USAGE)
-    finish(run(_sync.export_jobs(settings(), start, end, output_format, output)))
+    if resume and (output in (None, "-") or output_format != "jsonl"):
+        fail("--resume needs -o FILE and --format jsonl", EXIT_USAGE)
+    finish(run(_sync.export_jobs(settings(), start, end, output_format, output, resume=resume)))
 
 
 @cli.group()

@@ -16,6 +16,7 @@ from .._errors import HomebaseError
 from .._validation import looks_like_phone
 from ._output import open_output, plural, row_writer
 from ._progress import fraction_bar, progress_bar
+from ._resume import resumable_output, resume_point
 from ._settings import (
     EXIT_AUTH,
     EXIT_OK,
@@ -98,20 +99,34 @@ def truncation_reported() -> Iterator[list[str]]:
 
 
 async def export_jobs(
-    settings: Settings, start: dt.datetime, end: dt.datetime, output_format: str, output: str | None
+    settings: Settings,
+    start: dt.datetime,
+    end: dt.datetime,
+    output_format: str,
+    output: str | None,
+    *,
+    resume: bool = False,
 ) -> int:
-    """Stream every job of [start, end] to the output; 1 when the API truncated a result."""
+    """Stream every job of [start, end] to the output; 1 when the API truncated a result.
+
+    `resume`: append to the output file as jobs come, after the last job it already holds.
+    """
     count = 0
     span = max((end - start).total_seconds(), 1e-6)
+    after = resume_point(output) if resume and output else None
+    if after is not None:
+        _note(f"jobs export: resuming after job {after[1]} ({after[0].isoformat()})")
     with (
         truncation_reported() as truncated,
         # Jobs arrive in start order, so the start of the last one is the fraction done.
         fraction_bar("jobs export", "jobs", enabled=settings.show_progress) as on_fraction,
-        open_output(output) as handle,
+        resumable_output(output) if resume and output else open_output(output) as handle,
     ):
         write = row_writer(handle, output_format, "job")
-        async with settings.client() as hb:
-            jobs = hb.jobs.iterate(start, end, concurrency=settings.concurrency)
+        async with (
+            settings.client() as hb,
+            hb.jobs.iterate(start, end, concurrency=settings.concurrency, after=after) as jobs,
+        ):
             async for job in jobs:
                 write(job.to_dict())
                 count += 1
