@@ -6,7 +6,12 @@ global providers are swapped in per test and restored, so other tests run withou
 
 from __future__ import annotations
 
+import asyncio
+import os
+import re
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -235,3 +240,30 @@ async def test_with_options_headers_reach_the_server() -> None:
     assert recording.headers[0]["x-run"] == "nightly"
     assert "x-run" not in recording.headers[1]
     assert recording.headers[0]["x-api-key"] == fake.api_key != API_KEY
+
+
+async def test_the_readme_console_example_prints_the_span(tmp_path: Path) -> None:
+    """The README's Observability program, run alone (it sets the process's provider)."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Observability", 1)[1]
+    [program] = [
+        block
+        for block in re.findall(r"^```python\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+        if "ConsoleSpanExporter" in block
+    ]
+    script = tmp_path / "observability.py"
+    script.write_text(program, encoding="utf-8")
+    fake = FakeHomebase()
+    async with fake.serve() as base_url:
+        env = {**os.environ, "HOMEBASE_API_KEY": fake.api_key, "HOMEBASE_BASE_URL": base_url}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(script),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    assert '"name": "GET /ping"' in out.decode()
+    assert '"homebase.operation": "ping"' in out.decode()

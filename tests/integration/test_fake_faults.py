@@ -92,7 +92,9 @@ async def test_slow_reads_time_out_and_are_retried(server: FakeHomebase) -> None
     async with sdk_for(server, timeout=0.02, retry=RetryPolicy(max_attempts=3)) as hb:
         with pytest.raises(RequestTimeoutError) as info:
             await hb.customers.search(phone=MOBILE)
-    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+    # The read timeout and the whole-request deadline (issue 10) are both 0.02 s here:
+    # whichever fires first is the cause, and both mean "no answer in time".
+    assert isinstance(info.value.__cause__, httpx.ReadTimeout | TimeoutError)
     assert server.stats.total == 3
 
 
