@@ -22,8 +22,9 @@ from .._errors import ValidationError
 from .._journal import KeyFunc
 from .._lookup import LookupResult, lookup
 from .._request import Operation
-from .._retry import Kind, read_again
+from .._retry import Kind
 from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
+from .._telemetry import bulk_span
 from .._validation import (
     check_bool,
     check_items,
@@ -260,18 +261,22 @@ class Customers(Resource):
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
 
         async def search(chunk: list[str]) -> list[Customer]:
-            return await read_again(
-                lambda: self.search(identifiers=chunk, limit=MAX_IDENTIFIERS),
-                self._requester.policy,
+            return await self._requester.read_again(
+                lambda: self.search(identifiers=chunk, limit=MAX_IDENTIFIERS)
             )
 
-        return await lookup(
-            search,
-            identifiers,
-            concurrency=width,
-            throttle=self._requester.throttle,
-            on_progress=on_progress,
-        )
+        with bulk_span("homebase.customers.lookup") as counts:
+            result = await lookup(
+                search,
+                identifiers,
+                concurrency=width,
+                throttle=self._requester.throttle,
+                on_progress=on_progress,
+            )
+            counts.update(
+                matched=len(result.matches), missing=len(result.missing), failed=len(result.failed)
+            )
+        return result
 
     async def create_many(
         self,

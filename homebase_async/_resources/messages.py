@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -119,7 +120,8 @@ class Messages(Resource):
         except DailyLimitExceededError:
             self._tracker.exhaust()
             raise
-        except WriteOutcomeUnknownError:
+        except (WriteOutcomeUnknownError, asyncio.CancelledError):
+            # Cancelled while in flight: the server may have sent it, so it counts.
             self._tracker.settle(counted=True)
             raise
         except BaseException:
