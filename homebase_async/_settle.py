@@ -7,7 +7,8 @@ customer's e-mails and phones; a job's customer, start, end and line items) afte
 - found once with the fields that were sent: it was created, with that id;
 - found nowhere: it was not created, so it is sent again (once more at most); if that answer
   is lost too and a second look still finds nothing, the item is `failed` (not created);
-- anything else (found twice, the look-up failed): it stays `outcome_unknown`.
+- anything else (found twice, the look-up failed, or found nowhere although a success status
+  proved the write happened): it stays `outcome_unknown`.
 
 Settling trusts that nobody else creates the same record in between, and that a create the
 server performed shows up in searches within the delay.
@@ -130,6 +131,12 @@ class _Run:
                 error = self.result.unknown[index]
                 self.journal.finish(self.keys[index], UNKNOWN, error=_describe(error))
 
+    def performed(self, index: int) -> bool:
+        # A success status proved the write happened: "found nowhere" means search lags,
+        # and sending again would duplicate it.
+        error = self.result.unknown.get(index)
+        return bool(getattr(error, "performed", None))
+
     async def look(self, indexes: list[int], *, wait: bool) -> tuple[list[int], list[int]]:
         """Settle these items: (found nowhere, still unknown); found ones are created."""
         if wait and self.delay > 0:
@@ -140,7 +147,7 @@ class _Run:
             found = located.get(index)
             if isinstance(found, list) and len(found) == 1:
                 self.created(index, found[0])
-            elif isinstance(found, list) and not found:
+            elif isinstance(found, list) and not found and not self.performed(index):
                 nowhere.append(index)
             else:
                 unknown.append(index)

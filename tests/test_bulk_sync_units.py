@@ -133,6 +133,15 @@ async def test_settle_found_twice_or_a_failed_look_stays_unknown() -> None:
     assert sends == {0: 1, 1: 1}
 
 
+async def test_a_write_proved_performed_is_never_sent_again() -> None:
+    proved = WriteOutcomeUnknownError(
+        "createCustomer", ServerError("unreadable", status_code=500), performed=True
+    )
+    result, sends, _ = await _settle({0: [proved]}, {0: [[]]})
+    assert list(result.unknown) == [0]
+    assert sends == {0: 1}
+
+
 async def test_settle_off_never_looks_or_resends() -> None:
     result, sends, seen = await _settle({0: [_lost()]}, {}, settle=False)
     assert list(result.unknown) == [0]
