@@ -182,7 +182,8 @@ async def run_demo(sizes: DemoSizes, *, output_dir: str | None, progress: bool |
         if sizes.resume:
             click.echo("\nCrash and resume: `homebase` in a child process, killed halfway\n")
             out.restart()
-            crashed = await resume_demo(folder, sizes.resume, out.add)
+            with tempfile.TemporaryDirectory(prefix="homebase-demo-crash-") as scratch:
+                crashed = await resume_demo(Path(scratch), sizes.resume, out.add)
     _list_problems(found, sent)
     for problem in crashed:
         click.echo(f"  PROBLEM {problem}")
