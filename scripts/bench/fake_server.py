@@ -106,7 +106,7 @@ async def _control(fake: FakeHomebase) -> None:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    fake = FakeHomebase(seed=args.seed)
+    fake = FakeHomebase(seed=args.seed, sms_daily_limit=args.sms_daily_limit)
     data = _populate(fake, args)
     async with fake.serve(port=0, keep_alive_timeout=args.keep_alive_timeout) as url:
         print(json.dumps({"base_url": url, "api_key": fake.api_key, **data}), flush=True)
@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=_job_set, action="append", default=[])
     parser.add_argument("--keep-alive-timeout", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sms-daily-limit", type=int, default=500)
     asyncio.run(_main(parser.parse_args()))
 
 
