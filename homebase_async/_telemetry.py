@@ -33,7 +33,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the installed extras
     _OTEL = False
 
-__all__ = ["Telemetry", "bulk_span", "inject_traceparent", "tracing"]
+__all__ = ["Telemetry", "bulk_span", "inject_traceparent", "outcome_counts", "tracing"]
 
 _SCOPE = "homebase_async"
 _NO_PROVIDER = ("ProxyTracerProvider", "NoOpTracerProvider", "_ProxyMeterProvider")
@@ -178,6 +178,17 @@ def bulk_span(name: str) -> Iterator[dict[str, int]]:
         finally:
             for key, value in counts.items():
                 span.set_attribute(f"homebase.items.{key}", value)
+
+
+def outcome_counts(report: object) -> dict[str, int]:
+    """Item counts by outcome of a bulk report: the size of each of its dict or list fields."""
+    fields = getattr(type(report), "__attrs_attrs__", ())
+    counts = {}
+    for field in fields:
+        value = getattr(report, field.name)
+        if isinstance(value, dict | list):
+            counts[field.name] = len(value)
+    return counts
 
 
 async def inject_traceparent(request: httpx.Request) -> None:

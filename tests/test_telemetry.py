@@ -267,3 +267,22 @@ async def test_the_readme_console_example_prints_the_span(tmp_path: Path) -> Non
     assert process.returncode == 0, err.decode()
     assert '"name": "GET /ping"' in out.decode()
     assert '"homebase.operation": "ping"' in out.decode()
+
+
+async def test_a_bulk_write_run_counts_its_outcomes(spans: InMemorySpanExporter) -> None:
+    fake = FakeHomebase()
+    items = [{"first_name": f"C{i}", "email": f"c{i}@example.com"} for i in range(3)]
+    items.append({"first_name": "No contact"})  # refused before any request: failed
+    async with client_of(fake, fake.transport()) as hb:
+        report = await hb.customers.create_many(items)
+    assert len(report.created) == 3
+    finished = spans.get_finished_spans()
+    [bulk] = [s for s in finished if s.name == "homebase.customers.create_many"]
+    assert attributes(bulk)["homebase.items.created"] == 3
+    assert attributes(bulk)["homebase.items.failed"] == 1
+    assert attributes(bulk)["homebase.items.outcome_unknown"] == 0
+    posts = [s for s in finished if s.name == "POST /customers"]
+    assert len(posts) == 3
+    bulk_context = bulk.get_span_context()
+    assert bulk_context is not None
+    assert all(p.parent is not None and p.parent.span_id == bulk_context.span_id for p in posts)

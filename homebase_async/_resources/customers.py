@@ -24,7 +24,7 @@ from .._lookup import LookupResult, lookup
 from .._request import Operation
 from .._retry import Kind
 from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
-from .._telemetry import bulk_span
+from .._telemetry import bulk_span, outcome_counts
 from .._validation import (
     check_bool,
     check_items,
@@ -300,17 +300,20 @@ class Customers(Resource):
         and settles what was in flight. `key(item)` replaces the journal's content digest.
         """
         check_items("items", items)
-        return await create_many(
-            self,
-            self._requester.throttle,
-            items,
-            concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
-            on_progress=on_progress,
-            journal=journal_path(journal),
-            key=key,
-            settle=check_bool("settle", settle),
-            settle_delay=settle_delay_seconds(settle_delay),
-        )
+        with bulk_span("homebase.customers.create_many") as counts:
+            report = await create_many(
+                self,
+                self._requester.throttle,
+                items,
+                concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
+                on_progress=on_progress,
+                journal=journal_path(journal),
+                key=key,
+                settle=check_bool("settle", settle),
+                settle_delay=settle_delay_seconds(settle_delay),
+            )
+            counts.update(outcome_counts(report))
+        return report
 
     async def upsert_many(
         self,
@@ -335,15 +338,18 @@ class Customers(Resource):
         `settle_delay` work as in `create_many`.
         """
         check_items("items", items)
-        return await upsert_many(
-            self,
-            self._requester.throttle,
-            items,
-            match_on=match_on,
-            concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
-            on_progress=on_progress,
-            journal=journal_path(journal),
-            key=key,
-            settle=check_bool("settle", settle),
-            settle_delay=settle_delay_seconds(settle_delay),
-        )
+        with bulk_span("homebase.customers.upsert_many") as counts:
+            report = await upsert_many(
+                self,
+                self._requester.throttle,
+                items,
+                match_on=match_on,
+                concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
+                on_progress=on_progress,
+                journal=journal_path(journal),
+                key=key,
+                settle=check_bool("settle", settle),
+                settle_delay=settle_delay_seconds(settle_delay),
+            )
+            counts.update(outcome_counts(report))
+        return report

@@ -19,6 +19,7 @@ from .._listing import Listing, iterate_jobs
 from .._request import Operation
 from .._retry import Kind
 from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
+from .._telemetry import bulk_span, outcome_counts
 from .._validation import (
     check_bool,
     check_limit,
@@ -135,17 +136,20 @@ class Jobs(Resource):
         and line items, as `customers.create_many` settles customers (`settle=False` turns
         it off); `journal` and `key` work as there.
         """
-        return await create_many(
-            self,
-            self._requester.throttle,
-            items,
-            concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
-            on_progress=on_progress,
-            journal=journal_path(journal),
-            key=key,
-            settle=check_bool("settle", settle),
-            settle_delay=settle_delay_seconds(settle_delay),
-        )
+        with bulk_span("homebase.jobs.create_many") as counts:
+            report = await create_many(
+                self,
+                self._requester.throttle,
+                items,
+                concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
+                on_progress=on_progress,
+                journal=journal_path(journal),
+                key=key,
+                settle=check_bool("settle", settle),
+                settle_delay=settle_delay_seconds(settle_delay),
+            )
+            counts.update(outcome_counts(report))
+        return report
 
     async def update(
         self,

@@ -29,6 +29,7 @@ from .._request import Operation
 from .._retry import Kind
 from .._settle import journal_path
 from .._sms_budget import BudgetTracker, SmsBudget
+from .._telemetry import bulk_span, outcome_counts
 from .._validation import check_https_url, check_items, check_phone, check_query, check_text
 from ._base import Resource, data_of
 
@@ -164,15 +165,18 @@ class Messages(Resource):
                 raise ValidationError("items", str(exc)) from None
             return await self._send(body, on_sending)
 
-        return await send_many(
-            send,
-            items,
-            concurrency=width,
-            throttle=self._requester.throttle,
-            on_progress=on_progress,
-            journal=journal_path(journal),
-            key=key,
-        )
+        with bulk_span("homebase.messages.send_many") as counts:
+            report = await send_many(
+                send,
+                items,
+                concurrency=width,
+                throttle=self._requester.throttle,
+                on_progress=on_progress,
+                journal=journal_path(journal),
+                key=key,
+            )
+            counts.update(outcome_counts(report))
+        return report
 
     async def stats(self) -> MessageStats:
         """Today's SMS quota and use (the same counter as a send's `rate_limits`)."""
