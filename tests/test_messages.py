@@ -14,6 +14,7 @@ from homebase_async import (
     HomebaseClient,
     NotFoundError,
     PermissionDeniedError,
+    UnexpectedResponseError,
     ValidationError,
 )
 from homebase_async.models import MessageStats, SentMessage
@@ -152,3 +153,12 @@ async def test_invalid_sends_send_nothing(
         await hb.messages.send(**kwargs)
     assert info.value.field == field
     assert httpx_mock.get_requests() == []
+
+
+async def test_negative_sms_counters_are_refused(httpx_mock: HTTPXMock, hb: HomebaseClient) -> None:
+    # A schema-driven mock once answered perDay: -46156494 (issue 13); the spec says minimum 0.
+    stats = {"limits": {"perDay": -46156494}, "usage": {"dailyUsed": 0, "dailyRemaining": 0}}
+    httpx_mock.add_response(url=url("/messages/stats"), json=ok(stats))
+    with pytest.raises(UnexpectedResponseError, match="below zero"):
+        await hb.messages.stats()
+    assert hb.messages.budget is None

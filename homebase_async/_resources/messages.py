@@ -21,6 +21,7 @@ from .._bulk import Progress, SendReport, effective_concurrency
 from .._campaign import send_many
 from .._errors import (
     DailyLimitExceededError,
+    UnexpectedResponseError,
     ValidationError,
     WriteOutcomeUnknownError,
 )
@@ -129,7 +130,8 @@ class Messages(Resource):
             self._tracker.settle(counted=False)
             raise
         limits = sent.rate_limits
-        if isinstance(limits, RateLimits):
+        # Counters below zero break the spec (minimum 0): the send stands, its numbers do not.
+        if isinstance(limits, RateLimits) and min(limits.daily_used, limits.daily_limit) >= 0:
             self._tracker.settle(used=limits.daily_used, limit=limits.daily_limit, counted=True)
         else:
             self._tracker.settle(counted=True)
@@ -184,6 +186,12 @@ class Messages(Resource):
             STATS, lambda raw: get_message_stats.asyncio_detailed(client=raw)
         )
         stats: MessageStats = data_of(STATS, response)
+        counters = (stats.limits.per_day, stats.usage.daily_used, stats.usage.daily_remaining)
+        if min(counters) < 0:
+            raise UnexpectedResponseError(
+                f"{STATS.name}: SMS counters below zero (perDay, dailyUsed, dailyRemaining = "
+                f"{counters}); the spec says they never are"
+            )
         self._tracker.observe(limit=stats.limits.per_day, used=stats.usage.daily_used)
         return stats
 
