@@ -10,6 +10,11 @@ shape everywhere; their masses are then made to agree where they meet (`stitch`)
 complete answer has come back the front is surveyed the same way, closer each time. Where the
 sample behind the model is too coarse to cut windows of under 100 from, a window of about
 CAP * PROBE_TO jobs first takes a finer one.
+
+Measured (requests ÷ ceil(N/100), 20,000 jobs, 60 busy days, random/id/newest orders, uniform and
+bursty): without pooling 2.3-2.5x instead of 1.5-2.0x; without stitching up to +0.3x (random,
+bursty 1.95x vs 1.63x); HEADROOM 1.2 or 2.0 both cost more than 1.6. Probes change nothing on 60
+days and save about 3 % on a year of bursty jobs (2.07x vs 2.14x): kept, but marginal.
 """
 
 from __future__ import annotations

@@ -27,9 +27,10 @@ from ._order import Direction, Page, Trust, confirms, guess, settle
 __all__ = ["iterate_jobs"]
 
 AHEAD = 2  # density windows fetched but not yet yielded, per unit of concurrency: bounds memory
-PAGES_AHEAD = 6  # the same for pages of a known order, which cost no extra request to go on
-SEGMENT = 25  # pages a segment of a known order is cut for: one partial page ends each
-SPOT = 40  # pages taken on trust between two spot checks of the order
+PAGES_AHEAD = 6  # the same for pages of a known order (beyond it only the front segment goes on)
+SEGMENT = 50  # pages a segment of a known order is cut for: each ends in one partial page;
+# start/start_desc orders, 20,000 jobs: 10 cost 1.12-1.28x, 25 cost 1.09-1.14x, 50 1.07-1.10x
+SPOT = 40  # pages taken on trust between spot checks: 20 cost +0.02x, 80 saves 0.01x
 
 Planned = tuple[float, float, float]  # mass, expected count, deviation when launched
 

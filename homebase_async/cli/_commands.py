@@ -315,6 +315,7 @@ def messages_stats() -> None:
 @click.option("--customer-id", "customer_ids", multiple=True, help="Recipient (repeatable).")
 @click.option("--message", help="Text (at most 200 characters); default for FILE lines.")
 @click.option("--media-url", help="https URL of an image (MMS); default for FILE lines.")
+@click.option("--journal", metavar="FILE", help="SQLite journal: a re-run resumes the campaign.")
 @_output_option
 @api_options
 def messages_send(
@@ -323,6 +324,7 @@ def messages_send(
     customer_ids: Sequence[str],
     message: str | None,
     media_url: str | None,
+    journal: str | None,
     output: str | None,
 ) -> None:
     """Send SMS: to --to / --customer-id recipients, or one per line of FILE.
@@ -331,11 +333,13 @@ def messages_send(
     customer id, or a JSON object with mobilePhone, customerId, message, mediaUrl; FILE is
     UTF-8 and `#` lines are comments. Sending stops at the daily quota; prints one JSON line
     per message: sent, not_sent (quota), failed or outcome_unknown (never retried).
+    With --journal FILE, the same command run again after a crash sends only what was not
+    sent; messages in flight at the crash are reported outcome_unknown, never resent.
     """
     items = _sync.message_items(source, phones, customer_ids, message, media_url)
     if not items:
         fail("no recipients: give FILE, --to or --customer-id", EXIT_USAGE)
-    finish(run(_sync.send(settings(), items, output)))
+    finish(run(_sync.send(settings(), items, output, journal=journal)))
 
 
 @cli.group()

@@ -209,12 +209,18 @@ def _parse_line(text: str, name: str, number: int) -> dict[str, Any]:
     return {_SEND_KEYS[key]: value for key, value in data.items()}
 
 
-async def send(settings: Settings, items: Sequence[Mapping[str, Any]], output: str | None) -> int:
+async def send(
+    settings: Settings,
+    items: Sequence[Mapping[str, Any]],
+    output: str | None,
+    *,
+    journal: str | None = None,
+) -> int:
     """Send every message (up to the daily quota), then write one JSON line per message."""
     with progress_bar("messages send", enabled=settings.show_progress) as on_progress:
         async with settings.client() as hb:
             report = await hb.messages.send_many(
-                items, concurrency=settings.concurrency, on_progress=on_progress
+                items, concurrency=settings.concurrency, on_progress=on_progress, journal=journal
             )
     problems: dict[int, tuple[str, HomebaseError]] = {}
     for status, errors in (

@@ -85,15 +85,18 @@ class Context:
     """Business identity, clock, id source and list ordering, shared by every record book."""
 
     def __init__(self, *, seed: int, order: Order, now: NowSource, timezone: str) -> None:
-        if order not in ORDERS:
-            raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+        self.set_order(order)
         self.business_id = random_id(random.Random(f"business:{seed}"), 28)
-        self.order: Order = order
         self.timezone = ZoneInfo(timezone)
         self.now = clock(now)
         # Separate streams, so reads (which draw orderings) never change the ids of later writes.
         self._ids = random.Random(f"ids:{seed}")
         self._shuffle = random.Random(f"order:{seed}")
+
+    def set_order(self, order: Order) -> None:
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+        self.order: Order = order
 
     def new_id(self) -> str:
         return random_id(self._ids)

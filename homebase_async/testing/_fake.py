@@ -113,6 +113,10 @@ class FakeHomebase:
         """Replace the faults from the next request on (None: no faults)."""
         self._gate.faults = faults
 
+    def set_order(self, order: Order) -> None:
+        """List in `order` from the next request on: a server that changes how it sorts."""
+        self._store.context.set_order(order)
+
     @contextlib.contextmanager
     def faults_applied(self, faults: Faults | None) -> Iterator[None]:
         """Apply `faults` inside the block, then restore the previous ones."""

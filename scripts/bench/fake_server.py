@@ -9,6 +9,7 @@ the CLI server lacks: switching faults at runtime, reading the request counters,
 the customers a benchmark created.
 
     {"op": "faults", "faults": {...} | null}     keyword arguments of `Faults`
+    {"op": "order", "order": "start"}              list in another order from now on
     {"op": "stats"}                                the request counters since the last reset
     {"op": "reset"}                                clear the request log
     {"op": "notes", "prefix": "bench:"}            notes -> number of customers carrying them
@@ -57,6 +58,9 @@ def _answer(fake: FakeHomebase, command: dict[str, Any]) -> Any:
     if op == "faults":
         spec = command.get("faults")
         fake.set_faults(None if spec is None else Faults(**spec))
+        return {"ok": True}
+    if op == "order":
+        fake.set_order(command["order"])
         return {"ok": True}
     if op == "stats":
         stats = fake.stats

@@ -1,10 +1,11 @@
-"""Kill and resume: `homebase customers sync` and `messages send` killed with SIGKILL at random
-moments, then run again with the same journal to completion, against a fake in its own process.
+"""Kill and resume: `homebase customers sync` and `messages send` killed with SIGKILL mid-run,
+then run again with the same journal to completion, against a fake in its own process.
 
     python scripts/bench/killrun.py --trials 3 --seed 1     # prints one JSON object
 
-Each trial runs the command on fresh items, kills it at a random moment, then runs it again
-with the same journal (a sync until every row is done).
+Each trial runs the command on fresh items, kills it after a random number of its writes (so
+the kill lands mid-run on any machine), then runs it again with the same journal (a sync until
+every row is done).
 
 Counts what the issue asks for: duplicate customers, messages sent twice, items lost (an item
 lost is one neither on the server nor reported failed/unknown by the final run).
@@ -29,8 +30,6 @@ _HOMEBASE = [sys.executable, "-m", "homebase_async"]
 # Some load shedding and lost answers, so kills land on retries and settles too.
 FAULTS = {"latency": 0.02, "error_rates": {503: 0.05}, "drop_after": 0.02, "seed": 11}
 RUN_TIMEOUT = 60.0
-#: The latest kill, in seconds after the start: a run of a trial lasts about 1.5-3 s.
-KILL_BY = 1.8
 
 
 class Fake:
@@ -72,15 +71,25 @@ def _env(fake: Fake) -> dict[str, str]:
     }
 
 
-def _killed_run(args: list[str], env: dict[str, str], rng: random.Random) -> bool:
-    """Start the command and SIGKILL it at a random moment; False if it ended first."""
+def _killed_run(
+    args: list[str], env: dict[str, str], fake: Fake, count: int, rng: random.Random
+) -> bool:
+    """Start the command and SIGKILL it once the fake has taken a random number of its writes
+    (1 to 80 % of `count`), so the kill lands mid-run however fast the machine is; False if the
+    command ended first."""
+    target = fake.command("writes") + rng.randint(1, max(1, count * 4 // 5))
     proc = subprocess.Popen(
         [*_HOMEBASE, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    try:
-        proc.wait(rng.uniform(0.4, KILL_BY))
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while proc.poll() is None and time.monotonic() < deadline:
+        if fake.command("writes") >= target:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.005)
+    if proc.poll() is None:
+        proc.kill()
         proc.wait()
         return True
     return False
@@ -105,7 +114,7 @@ def _phone(trial: int, index: int) -> tuple[str, str]:
 
 
 def customers(fake: Fake, folder: Path, trial: int, count: int, rng: random.Random) -> Any:
-    """One sync killed at a random moment, then run again with its journal until done."""
+    """One sync killed mid-run, then run again with its journal until done."""
     tag = f"kill:{time.time_ns()}"
     source = folder / f"customers{trial}.csv"
     rows = ["First Name,Last Name,Email,Phone,Notes"]
@@ -115,7 +124,7 @@ def customers(fake: Fake, folder: Path, trial: int, count: int, rng: random.Rand
     source.write_bytes(("\ufeff" + "\r\n".join(rows) + "\r\n").encode())
     journal = folder / f"customers{trial}.journal"
     args = ["customers", "sync", str(source), "--journal", str(journal), "--concurrency", "2"]
-    killed = _killed_run(args, _env(fake), rng)
+    killed = _killed_run(args, _env(fake), fake, count, rng)
     runs, code, lines = 0, 1, []
     while code != 0 and runs < 4:  # a re-run also retries items that failed (not created)
         runs += 1
@@ -143,7 +152,7 @@ def campaign(fake: Fake, folder: Path, trial: int, count: int, rng: random.Rando
     source.write_text("".join(json.dumps(line) + "\n" for line in lines))
     journal = folder / f"campaign{trial}.journal"
     args = ["messages", "send", str(source), "--journal", str(journal), "--concurrency", "2"]
-    killed = _killed_run(args, _env(fake), rng)
+    killed = _killed_run(args, _env(fake), fake, count, rng)
     _, out = _final_run(args, _env(fake), folder / "campaign.out")
     texts: dict[str, int] = fake.command("sms", prefix=tag)
     statuses = {line["index"]: line["status"] for line in out}

@@ -112,7 +112,7 @@ async def kills(report: Report, *, quick: bool) -> None:
     report.row(
         SECTION,
         f"{trials} syncs and {trials} campaigns of {figures['items_per_trial']}, each killed "
-        "(SIGKILL) at a random moment, then resumed from its journal",
+        "(SIGKILL) after a random number of its writes, then resumed from its journal",
         f"{figures['seconds']:.0f} s",
         f"{synced['killed']} + {sent['killed']} runs killed before they ended; campaigns: "
         f"{sent['sent']} sent, {sent['outcome_unknown']} outcome unknown (never resent)",

@@ -1,5 +1,6 @@
-"""Runs killed with SIGKILL at random moments, then re-run with the same journal: the short
-variant of the benchmark's twenty (scripts/bench/killrun.py), the fake in its own process."""
+"""Runs killed with SIGKILL after a random number of their writes, then re-run with the same
+journal: the short variant of the benchmark's twenty (scripts/bench/killrun.py), the fake in its
+own process."""
 
 from __future__ import annotations
 
