@@ -6,6 +6,7 @@ import asyncio
 import enum
 import os
 from collections.abc import Callable, Mapping, Sequence
+from importlib.metadata import version
 from types import TracebackType
 from typing import Final, Self
 
@@ -46,7 +47,7 @@ from ._telemetry import Telemetry, inject_traceparent
 
 __all__ = ["NOT_GIVEN", "HomebaseClient", "NotGiven"]
 
-_USER_AGENT = "homebase-async/0.2"
+_USER_AGENT = f"homebase-async/{version('homebase-async')}"
 EventHooks = Mapping[str, Sequence[Callable[..., object]]]
 
 

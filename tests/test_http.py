@@ -7,6 +7,7 @@ import pytest
 from _support import API_KEY, BASE_URL, PING, ok, url
 from pytest_httpx import HTTPXMock
 
+import homebase_async
 from homebase_async import (
     ConfigurationError,
     HomebaseClient,
@@ -109,7 +110,7 @@ async def test_every_request_carries_the_key_and_user_agent(
     await hb.ping()
     request = httpx_mock.get_request()
     assert request is not None
-    assert request.headers["user-agent"].startswith("homebase-async/")
+    assert request.headers["user-agent"] == f"homebase-async/{homebase_async.__version__}"
     assert "authorization" not in request.headers
 
 

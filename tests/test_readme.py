@@ -12,6 +12,9 @@ The fake is started in a subprocess exactly as the README's Quickstart says (wit
 `--example-data`), on a free port; the environment is what its `export` line sets. The pytest
 block runs in a fresh directory with only the configuration the README shows. Tracebacks give
 README.md line numbers.
+
+The ```console blocks of "Command line" run as one shell session against that fake, in an empty
+folder, each `$ ` line with bash; what it prints (stdout and stderr) must be the lines under it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
+import os
 import re
 import shlex
 import subprocess
@@ -95,6 +99,21 @@ def _console(section: str) -> list[str]:
     return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
 
 
+def _session(section: str) -> list[tuple[str, str]]:
+    """(command, the output shown under it) for every `$ ` line of the ```console blocks under a
+    heading."""
+    steps: list[tuple[str, str]] = []
+    blocks = re.findall(r"^```console\n(.*?)^```$", _section(section), re.MULTILINE | re.DOTALL)
+    for block in blocks:
+        for line in block.splitlines(keepends=True):
+            if line.startswith("$ "):
+                steps.append((line[2:].rstrip("\n"), ""))
+            else:
+                command, shown = steps[-1]
+                steps[-1] = (command, shown + line)
+    return steps
+
+
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The fake started exactly as the Quickstart says (`--port 0` for a free port), and the
@@ -140,6 +159,33 @@ async def test_snippet(block: Block, served: str) -> None:
         result = eval(block.compiled(), {"__name__": "readme", "hb": hb})
         if inspect.iscoroutine(result):
             await result
+
+
+def test_the_command_line_session_prints_what_the_readme_shows(served: str, tmp_path: Path) -> None:
+    steps = _session("## Command line")
+    assert len(steps) >= 5
+    address = served.split("/")[2]
+    # Only what the session's own `export` sets: not the Quickstart's, not the developer's.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEBASE_")}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    for command, shown in steps:
+        command = command.replace("127.0.0.1:8000", address)
+        if command.startswith("export "):
+            for name, value in (word.split("=", 1) for word in shlex.split(command)[1:]):
+                env[name] = value
+            continue
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.stdout == shown, f"$ {command}"
+    assert env.get("HOMEBASE_BASE_URL") == served
 
 
 @pytest.mark.parametrize("block", _of_kind("pytest"), ids=str)

@@ -7,6 +7,7 @@ global providers are swapped in per test and restored, so other tests run withou
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import re
 import sys
@@ -171,12 +172,11 @@ async def test_metrics_count_calls_by_operation_and_status(
         for scope in resource.scope_metrics:
             for metric in scope.metrics:
                 points[metric.name] = list(metric.data.data_points)
-    [count] = points["homebase.client.requests"]
-    assert count.value == 2
-    assert count.attributes["homebase.operation"] == "ping"
-    assert count.attributes["http.response.status_code"] == 200
     [duration] = points["http.client.request.duration"]
-    assert duration.count == 2
+    assert duration.count == 2  # the request count, by the same attributes
+    assert duration.attributes["homebase.operation"] == "ping"
+    assert duration.attributes["http.response.status_code"] == 200
+    assert 0 < duration.sum < 5
 
 
 async def test_sdk_events_reach_callbacks() -> None:
@@ -286,3 +286,57 @@ async def test_a_bulk_write_run_counts_its_outcomes(spans: InMemorySpanExporter)
     bulk_context = bulk.get_span_context()
     assert bulk_context is not None
     assert all(p.parent is not None and p.parent.span_id == bulk_context.span_id for p in posts)
+
+
+START, END = dt.datetime(2025, 1, 1, tzinfo=dt.UTC), dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+
+
+def _children(finished: Any, parent: ReadableSpan, name: str) -> list[ReadableSpan]:
+    context = parent.get_span_context()
+    assert context is not None
+    return [
+        s for s in finished if s.name == name and s.parent and s.parent.span_id == context.span_id
+    ]
+
+
+async def test_a_listing_is_one_span_above_its_requests(spans: InMemorySpanExporter) -> None:
+    fake = FakeHomebase()
+    fake.populate(customers=5, jobs=300, leads=20, start=START, end=END, seed=3)
+    start, end = "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"
+    tracer = trace.get_tracer("test")
+    with tracer.start_as_current_span("nightly") as outer:
+        async with client_of(fake, fake.transport()) as hb:
+            async with hb.jobs.iterate(start, end) as listing:
+                jobs = [job async for job in listing]
+            leads = [lead async for lead in hb.leads.iterate()]
+    assert len(jobs) == 300
+    finished = spans.get_finished_spans()
+    [listing_span] = [s for s in finished if s.name == "homebase.jobs.iterate"]
+    assert attributes(listing_span)["homebase.items.yielded"] == 300
+    assert listing_span.parent is not None
+    assert listing_span.parent.span_id == outer.get_span_context().span_id
+    requests = [s for s in finished if s.name == "GET /jobs"]
+    assert len(requests) >= 3  # 300 jobs take several windows
+    assert _children(finished, listing_span, "GET /jobs") == requests
+    [leads_span] = [s for s in finished if s.name == "homebase.leads.iterate"]
+    assert attributes(leads_span)["homebase.items.yielded"] == len(leads)
+    assert len(_children(finished, leads_span, "GET /leads")) == 5  # one query per status
+
+
+async def test_a_listing_left_early_or_failing_ends_its_span(spans: InMemorySpanExporter) -> None:
+    fake = FakeHomebase()
+    fake.populate(customers=5, jobs=300, leads=20, start=START, end=END, seed=3)
+    start, end = "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"
+    async with client_of(fake, fake.transport(), retry=RetryPolicy(max_attempts=1)) as hb:
+        async with hb.jobs.iterate(start, end) as listing:
+            async for _ in listing:
+                break
+        fake.set_faults(Faults(error_rates={503: 1.0}))
+        with pytest.raises(ServerError):
+            async for _ in hb.jobs.iterate(start, end):
+                pass
+    first, failed = [s for s in spans.get_finished_spans() if s.name == "homebase.jobs.iterate"]
+    assert attributes(first)["homebase.items.yielded"] == 1
+    assert "error.type" not in attributes(first)
+    assert attributes(failed)["error.type"] == "ServerError"
+    assert failed.status.status_code == trace.StatusCode.ERROR

@@ -6,6 +6,8 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from types import TracebackType
 from typing import Generic, TypeVar
 
+from .._telemetry import ListingSpan
+
 T = TypeVar("T")
 
 __all__ = ["Listing"]
@@ -20,18 +22,36 @@ class Listing(AsyncIterator[T], Generic[T]):
     is garbage collected.
     """
 
-    def __init__(self, source: AsyncGenerator[T, None]) -> None:
+    def __init__(self, source: AsyncGenerator[T, None], *, name: str = "homebase.listing") -> None:
         self._source = source
+        self._span = ListingSpan(name)
 
     def __aiter__(self) -> Listing[T]:
         return self
 
     async def __anext__(self) -> T:
-        return await self._source.__anext__()
+        with self._span.step():
+            try:
+                item = await self._source.__anext__()
+            except StopAsyncIteration:
+                self._span.end()
+                raise
+            except BaseException as exc:
+                self._span.end(exc)
+                raise
+        self._span.yielded += 1
+        return item
 
     async def aclose(self) -> None:
         """Stop: cancel what is in flight and release every permit."""
-        await self._source.aclose()
+        try:
+            await self._source.aclose()
+        finally:
+            self._span.end()
+
+    def __del__(self) -> None:
+        # A loop left by `break` without closing: end the span rather than leak it open.
+        self._span.end()
 
     async def __aenter__(self) -> Listing[T]:
         return self

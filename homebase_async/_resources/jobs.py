@@ -210,7 +210,8 @@ class Jobs(Resource):
                 on_progress=on_progress,
                 stats=self._requester.stats,
                 after=resume,
-            )
+            ),
+            name="homebase.jobs.iterate",
         )
 
 

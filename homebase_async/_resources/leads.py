@@ -216,5 +216,6 @@ class Leads(Resource):
             return await self._requester.read_again(lambda: self.list(**query, limit=100))
 
         return Listing(
-            iterate_leads(fetch, queries, concurrency=width, throttle=self._requester.throttle)
+            iterate_leads(fetch, queries, concurrency=width, throttle=self._requester.throttle),
+            name="homebase.leads.iterate",
         )
