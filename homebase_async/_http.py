@@ -128,10 +128,19 @@ def _translate_aiohttp(
     return httpx.RemoteProtocolError(f"invalid response ({detail})", request=request)
 
 
+#: The largest piece of a compressed body handed to httpx's decoder at once. Deflate inflates
+#: at most about 1,032 times, so a piece decodes to at most about 4 MiB: the size bound is then
+#: checked before a whole network chunk of a decompression bomb (64 KiB or more) is inflated.
+ENCODED_PIECE = 4096
+
+
 class _GuardedStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, request: httpx.Request) -> None:
+    def __init__(
+        self, inner: httpx.AsyncByteStream, request: httpx.Request, *, piece: int | None = None
+    ) -> None:
         self._inner = inner
         self._request = request
+        self._piece = piece
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         iterator = self._inner.__aiter__()
@@ -146,7 +155,11 @@ class _GuardedStream(httpx.AsyncByteStream):
             if error is not None:
                 # Raised outside the except block, so no raw error rides along as __context__.
                 raise error
-            yield chunk
+            if self._piece is None or len(chunk) <= self._piece:
+                yield chunk
+            else:
+                for start in range(0, len(chunk), self._piece):
+                    yield chunk[start : start + self._piece]
 
     async def aclose(self) -> None:
         error: httpx.TransportError | None = None
@@ -173,7 +186,9 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         if error is not None:
             raise error
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _GuardedStream(response.stream, request)
+        # httpx decodes on both backends (httpx-aiohttp turns aiohttp's decompression off).
+        piece = ENCODED_PIECE if "content-encoding" in response.headers else None
+        response.stream = _GuardedStream(response.stream, request, piece=piece)
         return response
 
     async def aclose(self) -> None:
