@@ -6,7 +6,15 @@ import itertools
 
 import pytest
 
-from homebase_async._listing._order import Direction, Page, Trust, confirms, guess, settle
+from homebase_async._listing._order import (
+    Direction,
+    Page,
+    Trust,
+    agrees,
+    confirms,
+    guess,
+    settle,
+)
 
 EARLIEST, LATEST = Direction.EARLIEST, Direction.LATEST
 
@@ -43,10 +51,34 @@ def test_settled_and_rest_partition_the_window() -> None:
 
 
 def test_guess_skips_directions_that_settle_nothing_new() -> None:
-    assert guess(0, 100, [10, 90]) == [EARLIEST, LATEST]
+    assert guess(0, 100, [10, 50, 50, 90]) == [EARLIEST]
+    assert guess(0, 100, [90, 50, 10]) == [LATEST]
+    assert guess(0, 100, [40, 40]) == [EARLIEST, LATEST]  # one instant: either may hold
     assert guess(0, 100, [0, 0]) == [LATEST]
     assert guess(0, 100, [100, 100]) == [EARLIEST]
     assert guess(5, 5, [5]) == []
+
+
+def test_guess_takes_no_direction_an_answer_is_not_listed_in() -> None:
+    # A shuffled answer is no page in either direction, whatever it holds: no test is spent.
+    assert guess(0, 100, [10, 90, 50]) == []
+
+
+@pytest.mark.parametrize(
+    ("direction", "listed", "sorted_that_way"),
+    [
+        (EARLIEST, [1, 2, 2, 3], True),
+        (EARLIEST, [1, 3, 2], False),
+        (LATEST, [3, 2, 2, 1], True),
+        (LATEST, [3, 1, 2], False),
+        (EARLIEST, [], True),
+        (LATEST, [4], True),
+    ],
+)
+def test_agrees_reads_the_order_the_answer_listed(
+    direction: Direction, listed: list[int], sorted_that_way: bool
+) -> None:
+    assert agrees(direction, listed) is sorted_that_way
 
 
 def test_confirms_needs_a_complete_answer_with_exactly_the_pages_jobs() -> None:

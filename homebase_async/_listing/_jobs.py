@@ -22,7 +22,7 @@ from .._bulk import Progress
 from .._ratelimit import AdaptiveLimiter, Throttle
 from ._core import CAP, TICK, After, Fetcher, FetchJobs, after_key, leaf, start_of, warn_truncated
 from ._density import Density
-from ._order import Direction, Page, Trust, confirms, guess, settle
+from ._order import Direction, Page, Trust, agrees, confirms, guess, settle
 
 __all__ = ["iterate_jobs"]
 
@@ -45,10 +45,12 @@ class Window:
     planned: Planned = (0.0, 0.0, 0.0)
     jobs: list[Job] | None = None  # its jobs, once known
     trusted: int = 0  # a page taken on trust: its number (`Trust`); 0 when proven
+    held: bool = False  # the answer the order tests are about: neither a gap nor done
 
     @property
     def gap(self) -> bool:
-        return self.task is None and self.jobs is None
+        # A held window must never merge with a gap: its tests settle exactly its own ticks.
+        return self.task is None and self.jobs is None and not self.held
 
 
 @attrs.define
@@ -205,6 +207,7 @@ class Planner:
         window, jobs = self.trial
         passed = [c for c in self.tests if self._answer(c)]
         self.tests, self.trial = [], None
+        window.held = False
         if passed:
             self.direction = passed[0].direction
             assert passed[0].page is not None
@@ -226,16 +229,20 @@ class Planner:
             warn_truncated(lo)
             window.jobs = leaf(jobs, lo, hi)
             return
-        ticks = self._ticks(window, jobs)
+        listed = self._listed(window, jobs)
+        ticks = sorted(listed)
         if self.direction is not None:
-            if not ticks:  # a full answer with nothing in its window: no order holds
+            # Nothing in its window, or not sorted the known way: this answer is in no order
+            # we can read (a server that answers some requests otherwise): start over safely.
+            if not ticks or not agrees(self.direction, listed):
                 self._reject()
                 return
             self._take_page(window, jobs, settle(self.direction, window.lo, window.hi, ticks))
-        elif not self.tested and guess(window.lo, window.hi, ticks):
+        elif not self.tested and guess(window.lo, window.hi, listed):
             self.tested = True
             self.trial = (window, jobs)
-            for direction in guess(window.lo, window.hi, ticks):
+            window.held = True
+            for direction in guess(window.lo, window.hi, listed):
                 page = settle(direction, window.lo, window.hi, ticks)
                 test = self._check(*page.settled, jobs, direction)
                 test.page = page
@@ -243,13 +250,14 @@ class Planner:
         else:
             self._sample(window, jobs)
 
-    def _ticks(self, window: Window, jobs: list[Job]) -> list[int]:
-        return sorted(
+    def _listed(self, window: Window, jobs: list[Job]) -> list[int]:
+        """The start ticks of the answer's jobs in its window, in the order it listed them."""
+        return [
             tick
             for job in jobs
             if (start := start_of(job)) is not None
             and window.lo <= (tick := self.tick(start)) <= window.hi
-        )
+        ]
 
     def _take_page(
         self, window: Window, jobs: list[Job], page: Page, *, proven: bool = False
@@ -273,7 +281,9 @@ class Planner:
 
     def _sample(self, window: Window, jobs: list[Job]) -> None:
         """A full answer in no known order: a sample for the model; the window a gap again."""
-        self.density.sample(window.lo, window.hi, self._ticks(window, jobs), window.planned)
+        self.density.sample(
+            window.lo, window.hi, sorted(self._listed(window, jobs)), window.planned
+        )
         window.task, window.jobs = None, None
         self._merge_gaps()
 
@@ -287,8 +297,13 @@ class Planner:
         self.frontier = merged
 
     def _reject(self) -> None:
-        """The order did not hold: keep what is proven, plan the rest again from density."""
+        """The order did not hold: keep what is proven, plan the rest again from density.
+
+        The next sorted full answer is tested again: a server that answered one request
+        otherwise (two backends behind a balancer) is learned again for one or two requests.
+        """
         self.direction = None
+        self.tested = False
         keep = 0
         while keep < len(self.frontier):
             window = self.frontier[keep]

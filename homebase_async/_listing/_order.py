@@ -8,18 +8,25 @@ believed after the server proved it: the window a full answer settles, asked on 
 come back complete and hold exactly the answer's jobs there. That check is a complete answer, so
 it proves the claim for that answer whatever the server does; for the answers between checks it
 is a sample, and answers are held back until a later check passes (`Trust`).
+
+An answer is only ever read as a page if it also came sorted in the claimed direction (`agrees`):
+a server that answers some requests in another order (two backends behind a balancer, a
+rollout) is caught at the very answer that is not sorted, not at a later check that may pass. A
+server that picks other jobs than the earliest (latest) yet returns them sorted, on some requests
+only, is what the spot checks alone must catch.
 """
 
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable, Sequence
 
 import attrs
 
 from ._core import CAP
 
-__all__ = ["Direction", "Page", "Trust", "confirms", "guess", "settle"]
+__all__ = ["Direction", "Page", "Trust", "agrees", "confirms", "guess", "settle"]
 
 
 class Direction(enum.Enum):
@@ -55,11 +62,21 @@ def settle(direction: Direction, lo: int, hi: int, ticks: Sequence[int]) -> Page
     return Page((edge + 1, hi), (lo, edge), truncated=False)
 
 
-def guess(lo: int, hi: int, ticks: Sequence[int]) -> list[Direction]:
-    """The directions worth checking for a full answer: those that would settle something."""
-    if lo == hi or not ticks:
+def agrees(direction: Direction, ticks: Sequence[int]) -> bool:
+    """Whether start `ticks`, in the order the answer listed them, are sorted in `direction`."""
+    pairs = itertools.pairwise(ticks)
+    if direction is Direction.EARLIEST:
+        return all(a <= b for a, b in pairs)
+    return all(a >= b for a, b in pairs)
+
+
+def guess(lo: int, hi: int, listed: Sequence[int]) -> list[Direction]:
+    """The directions worth checking for a full answer with start ticks `listed` (in the
+    answer's order): those it is sorted in, that would settle something."""
+    if lo == hi or not listed:
         return []
-    return [d for d in Direction if not settle(d, lo, hi, ticks).truncated]
+    ticks = sorted(listed)
+    return [d for d in Direction if agrees(d, listed) and not settle(d, lo, hi, ticks).truncated]
 
 
 def confirms(expected: Iterable[str], count: int, found: Iterable[str]) -> bool:

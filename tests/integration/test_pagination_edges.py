@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import gc
 import math
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -170,6 +171,8 @@ class _Flaky:
         if call >= self.fail_from:
             raise ConnectionError(f"request {call} failed")
         chosen = [t for t in self.starts if lo <= t <= hi][:100]
+        # Listed shuffled: no order to learn, so the listing surveys with many requests at once.
+        random.Random(call).shuffle(chosen)
         return [Job.from_dict(_job(i, t)) for i, t in enumerate(chosen)]
 
 
