@@ -11,7 +11,17 @@ from homebase_api.types import Unset
 
 from ._bulk import CreateReport, Outcome, Progress, Tally, UpsertReport, run_bulk
 from ._errors import HomebaseError, ValidationError, WriteOutcomeUnknownError
-from ._journal import DONE, FAILED, IN_FLIGHT, Entry, Journal, KeyFunc, item_keys, open_journal
+from ._journal import (
+    DONE,
+    FAILED,
+    IN_FLIGHT,
+    UNKNOWN,
+    Entry,
+    Journal,
+    KeyFunc,
+    item_keys,
+    open_journal,
+)
 from ._ratelimit import Throttle
 from ._settle import Located, create_settled
 
@@ -136,9 +146,11 @@ class _Batch:
         entry = self.earlier.get(index)
         return entry.outcome if entry is not None and entry.state == DONE else None
 
-    def in_flight_before(self, index: int) -> bool:
+    def unsettled_before(self, index: int) -> bool:
+        """Whether an earlier run left this item in flight or with an unknown outcome: it may
+        exist, so it is looked for before it is ever sent again."""
         entry = self.earlier.get(index)
-        return entry is not None and entry.state == IN_FLIGHT
+        return entry is not None and entry.state in (IN_FLIGHT, UNKNOWN)
 
     def record_failures(self) -> None:
         if self.journal is not None:
@@ -238,7 +250,7 @@ async def create_many(
                 todo.append(index)
         batch.tally.add(len(created) + len(batch.failed))
         batch.record_failures()
-        in_flight = [i for i in todo if batch.in_flight_before(i)]
+        in_flight = [i for i in todo if batch.unsettled_before(i)]
         new, failed, unknown = await _create(
             batch, todo, MATCH_FIELDS, settle=settle, delay=settle_delay, in_flight=in_flight
         )
@@ -405,7 +417,7 @@ async def _upsert(
     was_created = {
         i: cid
         for i, cid in plan.unchanged.items()
-        if batch.in_flight_before(i) and batch.earlier[i].outcome == "create"
+        if batch.unsettled_before(i) and batch.earlier[i].outcome == "create"
     }
     for index in was_created:
         del plan.unchanged[index]

@@ -10,7 +10,7 @@ from homebase_api.models import Job, LineItem
 
 from ._bulk import CreateReport, Progress, Tally, run_bulk
 from ._errors import HomebaseError, ValidationError
-from ._journal import DONE, FAILED, IN_FLIGHT, KeyFunc, item_keys, open_journal
+from ._journal import DONE, FAILED, IN_FLIGHT, UNKNOWN, KeyFunc, item_keys, open_journal
 from ._ratelimit import Throttle
 from ._settle import Located, create_settled
 from ._validation import check_text, to_utc
@@ -98,8 +98,11 @@ async def create_many(
                 continue
             todo.append(index)
         tally.add(len(created) + len(failed))
+        # In flight or unknown when an earlier run ended: it may exist, so look before sending.
         in_flight = [
-            i for i in todo if (e := earlier.get(keys[i])) is not None and e.state == IN_FLIGHT
+            i
+            for i in todo
+            if (e := earlier.get(keys[i])) is not None and e.state in (IN_FLIGHT, UNKNOWN)
         ]
 
         async def send(index: int) -> str:

@@ -155,8 +155,10 @@ class Journal:
             "INSERT INTO items (operation, key, state, outcome, result, error, item, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (operation, key) DO UPDATE SET state = excluded.state,"
-            " outcome = excluded.outcome, result = excluded.result, error = excluded.error,"
-            " updated = excluded.updated",
+            # An unknown outcome keeps the action that was in flight: a re-run settles by it.
+            " outcome = CASE WHEN excluded.state = 'outcome_unknown'"
+            " THEN COALESCE(excluded.outcome, items.outcome) ELSE excluded.outcome END,"
+            " result = excluded.result, error = excluded.error, updated = excluded.updated",
             (
                 self.operation,
                 key,

@@ -51,9 +51,12 @@ class _Interrupted(HomebaseError):
 
 
 def interrupted(operation: str) -> WriteOutcomeUnknownError:
-    """The error reported for an item that a killed run left in flight."""
+    """The error reported for an item an earlier run left in flight or with an unknown outcome."""
     return WriteOutcomeUnknownError(
-        operation, _Interrupted("in flight when an earlier run stopped (from the journal)")
+        operation,
+        _Interrupted(
+            "in flight or of unknown outcome when an earlier run ended (from the journal)"
+        ),
     )
 
 
@@ -172,8 +175,9 @@ async def create_settled(
 ) -> SettledCreates:
     """Create every item of `indexes` (by `send(index)`), settling lost answers.
 
-    `in_flight` items were in flight when an earlier run stopped: they are settled first and
-    sent again only if found nowhere. Without `settle`, a lost answer stays unknown.
+    `in_flight` items were in flight (or of unknown outcome) when an earlier run ended: they
+    are settled first and sent again only if found nowhere. Without `settle`, a lost answer
+    stays unknown, and so do they: nothing that may exist is sent again.
     """
     run = _Run(
         send=send,

@@ -223,3 +223,72 @@ async def test_jobs_create_many_settles_by_customer_start_end_and_line_items() -
         assert fake.jobs[job_id]["note"] == f"job {index}"
     assert len(report.created) >= 38
     assert fake.stats.by_fault.get("drop_after", 0) > 0
+
+
+def _lose_every_create(fake: FakeHomebase, path: str) -> None:
+    fake.set_faults(Faults(drop_after=1.0, paths={path}, methods={"POST"}))
+
+
+async def test_journal_rerun_settles_items_an_earlier_run_left_unknown(tmp_path: Path) -> None:
+    # Found by review: a re-run sent items the journal held as outcome_unknown again, blindly.
+    fake = FakeHomebase(seed=4)
+    journal = tmp_path / "run.journal"
+    items = _people(5)
+    async with _client(fake) as hb:
+        _lose_every_create(fake, "/customers")
+        first = await hb.customers.create_many(items, journal=journal, settle=False)
+        assert sorted(first.outcome_unknown) == list(range(5))
+        assert len(fake.customers) == 5  # every create landed; no answer came back
+        fake.set_faults(None)
+        fake.reset_log()
+        again = await hb.customers.create_many(items, journal=journal, settle=False)
+        assert sorted(again.outcome_unknown) == list(range(5))  # settle off: never resent
+        settled = await hb.customers.create_many(items, journal=journal, settle_delay=0)
+    assert _writes(fake) == []
+    assert sorted(settled.created) == list(range(5))
+    assert len(fake.customers) == 5
+
+
+async def test_upsert_rerun_finds_what_an_earlier_run_left_unknown(tmp_path: Path) -> None:
+    fake = FakeHomebase(seed=4)
+    journal = tmp_path / "run.journal"
+    items = _people(5)
+    async with _client(fake) as hb:
+        _lose_every_create(fake, "/customers")
+        first = await hb.customers.upsert_many(items, journal=journal, settle=False)
+        assert sorted(first.outcome_unknown) == list(range(5))
+        fake.set_faults(None)
+        fake.reset_log()
+        # Upsert looks before it writes, with or without settling: found as sent, created.
+        again = await hb.customers.upsert_many(items, journal=journal, settle=False)
+    assert _writes(fake) == []
+    assert sorted(again.created) == list(range(5))
+    assert len(fake.customers) == 5
+
+
+async def test_jobs_journal_rerun_settles_jobs_an_earlier_run_left_unknown(
+    tmp_path: Path,
+) -> None:
+    fake = FakeHomebase(seed=5)
+    cid = fake.add_customer(first_name="Jo", email="jo@example.com")
+    start = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+    items = [
+        {
+            "customer_id": cid,
+            "start": start + dt.timedelta(hours=i),
+            "end": start + dt.timedelta(hours=i, minutes=30),
+            "line_items": [{"name": "Visit", "quantity": 1, "unit_price": "80.00"}],
+        }
+        for i in range(4)
+    ]
+    journal = tmp_path / "jobs.journal"
+    async with _client(fake) as hb:
+        _lose_every_create(fake, "/jobs")
+        first = await hb.jobs.create_many(items, journal=journal, settle=False)
+        assert sorted(first.outcome_unknown) == list(range(4))
+        fake.set_faults(None)
+        fake.reset_log()
+        settled = await hb.jobs.create_many(items, journal=journal, settle_delay=0)
+    assert _writes(fake) == []
+    assert sorted(settled.created) == list(range(4))
+    assert len(fake.jobs) == 4
