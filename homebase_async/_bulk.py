@@ -124,7 +124,8 @@ async def run_bulk(
     """Run `work` on every item through `pool`; each item's value or error, in input order.
 
     An SDK error is the item's outcome and never cancels its siblings; any other exception is
-    a bug and propagates. `before(index)` runs just before an item's work and `after(index,
+    a bug and propagates. `before(index)` runs just before an item's work (an SDK error it
+    raises is the item's outcome, and the work is skipped) and `after(index,
     outcome)` once it has ended (the journal commits "in flight" and the outcome there);
     progress goes to `tally` (or a new one on `on_progress`), one count per item.
     """
@@ -133,9 +134,9 @@ async def run_bulk(
     indexes = iter(range(len(items)))
 
     async def one(index: int) -> None:
-        if before is not None:
-            before(index)
         try:
+            if before is not None:
+                before(index)  # a HomebaseError here (the journal's) means: do not send
             outcomes[index].value = await work(items[index])
         except HomebaseError as exc:
             outcomes[index].error = exc

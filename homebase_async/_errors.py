@@ -39,6 +39,7 @@ __all__ = [
     "DailyLimitExceededError",
     "HomebaseError",
     "HostNotFoundError",
+    "JournalError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -81,6 +82,14 @@ class ValidationError(HomebaseError, ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+class JournalError(HomebaseError):
+    """A bulk run's journal file could not be read or written (locked, full, not SQLite).
+
+    Raised before any request when the journal cannot be opened or read; an item whose
+    "in flight" row cannot be committed is not sent and fails with this error.
+    """
 
 
 class TransportError(HomebaseError):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import ValidationError
+from ._errors import JournalError, ValidationError
 
 __all__ = [
     "DONE",
@@ -36,6 +37,11 @@ __all__ = [
     "item_keys",
     "open_journal",
 ]
+
+_log = logging.getLogger("homebase_async")
+
+#: Seconds a commit waits for a lock another connection holds before it fails.
+BUSY_TIMEOUT = 1.0
 
 IN_FLIGHT = "in_flight"
 DONE = "done"
@@ -107,7 +113,10 @@ class Journal:
         self.path = os.fspath(path)
         self.operation = operation
         # Used from the event loop's thread only; commits are short, so no thread pool.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
+        # A short busy timeout: the calls block the event loop, and a journal locked by another
+        # process is a misuse (one journal per job) to report, not to wait out.
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
+        self._broken: JournalError | None = None
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a commit survives the process being killed (what this guards
         # against); a power cut may lose the last commits.
@@ -116,10 +125,14 @@ class Journal:
 
     def read(self, keys: Sequence[str]) -> dict[str, Entry]:
         """The entries of these keys that an earlier run wrote."""
-        rows = self._db.execute(
-            "SELECT key, state, outcome, result, error, attempts FROM items WHERE operation = ?",
-            (self.operation,),
-        )
+        try:
+            rows = self._db.execute(
+                "SELECT key, state, outcome, result, error, attempts FROM items"
+                " WHERE operation = ?",
+                (self.operation,),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise self._error("cannot be read", exc) from None
         wanted = set(keys)
         found: dict[str, Entry] = {}
         for key, state, outcome, result, error, attempts in rows:
@@ -128,8 +141,23 @@ class Journal:
                 found[key] = Entry(state, outcome, value, error, attempts)
         return found
 
+    def _error(self, what: str, exc: sqlite3.Error) -> JournalError:
+        return JournalError(f"journal {self.path!r} {what}: {exc}")
+
     def start(self, key: str, item: Mapping[str, Any], *, action: str | None = None) -> None:
-        """Commit "in flight" for `key` before its request is sent (`action`: what it does)."""
+        """Commit "in flight" for `key` before its request is sent (`action`: what it does).
+
+        JournalError if it cannot be committed: the request must then not be sent.
+        """
+        if self._broken is not None:  # once failed, fail the rest at once (no lock waits)
+            raise self._broken
+        try:
+            self._start(key, item, action)
+        except sqlite3.Error as exc:
+            self._broken = self._error("cannot record an item in flight", exc)
+            raise self._broken from None
+
+    def _start(self, key: str, item: Mapping[str, Any], action: str | None) -> None:
         self._db.execute(
             "INSERT INTO items (operation, key, state, outcome, attempts, item, updated)"
             " VALUES (?, ?, ?, ?, 1, ?, ?)"
@@ -149,8 +177,30 @@ class Journal:
         error: str | None = None,
         item: Mapping[str, Any] | None = None,
     ) -> None:
-        """Commit the outcome of `key` (the row is made if the item was never in flight)."""
+        """Commit the outcome of `key` (the row is made if the item was never in flight).
+
+        A failure is logged, not raised: the outcome is already known and goes in the report;
+        the row stays "in flight", so a re-run settles the item instead of trusting it.
+        """
         encoded = None if result is None else json.dumps(result, default=str)
+        if self._broken is not None:
+            _log.warning("%s; a re-run settles this item", self._broken)
+            return
+        try:
+            self._finish(key, state, outcome, encoded, error, item)
+        except sqlite3.Error as exc:
+            self._broken = self._error("missed an outcome", exc)
+            _log.warning("%s; a re-run settles this item", self._broken)
+
+    def _finish(
+        self,
+        key: str,
+        state: str,
+        outcome: str | None,
+        encoded: str | None,
+        error: str | None,
+        item: Mapping[str, Any] | None,
+    ) -> None:
         self._db.execute(
             "INSERT INTO items (operation, key, state, outcome, result, error, item, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -184,7 +234,7 @@ def open_journal(path: str | os.PathLike[str] | None, operation: str) -> Journal
     try:
         return Journal(path, operation)
     except sqlite3.Error as exc:
-        raise ValidationError("journal", f"cannot open {os.fspath(path)!r}: {exc}") from None
+        raise JournalError(f"journal {os.fspath(path)!r} cannot be opened: {exc}") from None
 
 
 def _now() -> str:

@@ -47,6 +47,11 @@ class BudgetTracker:
         self._in_flight = 0
         self._lock = asyncio.Lock()
 
+    @property
+    def in_flight(self) -> int:
+        """Messages reserved and not yet settled (sending now)."""
+        return self._in_flight
+
     def _stale(self, now: dt.datetime) -> bool:
         known = self.known
         return (

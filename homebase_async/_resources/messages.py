@@ -91,6 +91,7 @@ class Messages(Resource):
 
     @property
     def tracker(self) -> BudgetTracker:
+        """The client's SMS budget (shared by every copy of the client), for inspection."""
         return self._tracker
 
     async def send(
@@ -111,10 +112,11 @@ class Messages(Resource):
         self, body: SendMessageRequest, on_sending: Callable[[], object] | None = None
     ) -> SentMessage:
         await self._tracker.reserve(self._load_budget)
-        if on_sending is not None:
-            # After the budget is reserved, right before the request: the journal's moment.
-            on_sending()
         try:
+            if on_sending is not None:
+                # After the budget is reserved, right before the request: the journal's moment.
+                # If it fails (JournalError) nothing was sent, and the reservation is released.
+                on_sending()
             response = await self._requester.call(
                 SEND, lambda raw: send_message.asyncio_detailed(client=raw, body=body)
             )

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from homebase_async import HomebaseClient, RetryPolicy, ValidationError, WriteOutcomeUnknownError
+from homebase_async import (
+    HomebaseClient,
+    JournalError,
+    RetryPolicy,
+    ValidationError,
+    WriteOutcomeUnknownError,
+)
 from homebase_async._journal import Journal, item_keys
 from homebase_async.testing import FakeHomebase, Faults
 
@@ -292,3 +298,42 @@ async def test_jobs_journal_rerun_settles_jobs_an_earlier_run_left_unknown(
     assert _writes(fake) == []
     assert sorted(settled.created) == list(range(4))
     assert len(fake.jobs) == 4
+
+
+async def test_a_journal_locked_by_another_process_fails_items_unsent(tmp_path: Path) -> None:
+    # Found by review: sqlite's "database is locked" escaped as an ExceptionGroup, no report.
+    fake = FakeHomebase(seed=6)
+    journal = tmp_path / "run.journal"
+    items = _people(6)
+    async with _client(fake) as hb:
+        await hb.customers.create_many(items[:1], journal=journal)
+        other = sqlite3.connect(journal, isolation_level=None, timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            fake.reset_log()
+            report = await hb.customers.create_many(items, journal=journal)
+            messages = [{"mobile_phone": "+13035550100", "message": f"m{i}"} for i in range(3)]
+            sent = await hb.messages.send_many(messages, journal=journal)
+        finally:
+            other.rollback()
+            other.close()
+        used = hb.messages.tracker.in_flight
+    assert list(report.created) == [0]  # done by the first run, read from the journal
+    assert sorted(report.failed) == [1, 2, 3, 4, 5]
+    assert all(isinstance(e, JournalError) for e in report.failed.values())
+    assert "database is locked" in str(report.failed[1])
+    assert sorted(sent.failed) == [0, 1, 2]
+    assert used == 0  # every reservation of the SMS budget was given back
+    assert _writes(fake) == []  # nothing sent without its "in flight" row
+
+
+async def test_a_journal_that_cannot_be_opened_is_a_typed_error_before_any_request(
+    tmp_path: Path,
+) -> None:
+    fake = FakeHomebase(seed=6)
+    journal = tmp_path / "not-sqlite.journal"
+    journal.write_bytes(b"this is not a database, and it is long enough to be read as one" * 20)
+    async with _client(fake) as hb:
+        with pytest.raises(JournalError, match=r"not-sqlite\.journal"):
+            await hb.customers.create_many(_people(2), journal=journal)
+    assert fake.requests == []
