@@ -183,7 +183,9 @@ class Requester:
                 return await self._retry(call, send, self.policy, first)
         except HomebaseError as exc:
             if outcome_unknown(exc, op.kind):
-                performed = True if isinstance(exc, UnexpectedResponseError) else None
+                # A success status proves the write, whatever became of its body afterwards.
+                answered = call.response is not None and call.response.is_success
+                performed = True if answered or isinstance(exc, UnexpectedResponseError) else None
                 raise WriteOutcomeUnknownError(op.name, exc, performed=performed) from exc
             raise
 

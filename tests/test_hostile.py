@@ -306,6 +306,19 @@ async def test_timeout_bounds_the_whole_request_not_each_read(backend: str) -> N
         assert hb._requester.permits._value == hb.max_concurrency
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_write_answered_2xx_whose_body_never_completes_was_performed(
+    backend: str,
+) -> None:
+    # Found by review: the deadline passing in a 2xx body left `performed` None, so settling
+    # could have sent the write again.
+    async with Server(trickle(0.2)) as server, client_for(server, backend, timeout=0.5) as hb:
+        with pytest.raises(WriteOutcomeUnknownError) as info:
+            await hb.customers.create(first_name="Ada", email="ada@example.com")
+    assert info.value.performed is True
+    assert isinstance(info.value.cause, RequestTimeoutError)
+
+
 def stream(status: int, size: int, headers: dict[str, str], chunk: bytes) -> Handler:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
