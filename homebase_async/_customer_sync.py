@@ -172,12 +172,26 @@ class _Batch:
                 continue
             found = {c.customer_id: c for i in idents for c in result.matches.get(i, [])}
             fields = self.fields[index]
-            located[index] = sorted(c for c, cust in found.items() if not differing(fields, cust))
+            same = sorted(c for c, cust in found.items() if not differing(fields, cust))
+            if found and not same:
+                # Its e-mail or phone is taken, by a record that differs: perhaps this item as
+                # the server stored it (a trimmed name, reordered tags). Not "found nowhere":
+                # sending it again could duplicate it.
+                located[index] = _KeyTaken(sorted(found))
+            else:
+                located[index] = same
         return located
 
     def close(self) -> None:
         if self.journal is not None:
             self.journal.close()
+
+
+class _KeyTaken(HomebaseError):
+    """Settling found customers with the item's e-mail or phone, none with all its fields."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(f"customers {', '.join(ids)} have its e-mail or phone, not all its fields")
 
 
 def _plain(item: object) -> Mapping[str, Any]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from homebase_async import (
@@ -337,3 +339,32 @@ async def test_a_journal_that_cannot_be_opened_is_a_typed_error_before_any_reque
         with pytest.raises(JournalError, match=r"not-sqlite\.journal"):
             await hb.customers.create_many(_people(2), journal=journal)
     assert fake.requests == []
+
+
+class _Capitalising(httpx.AsyncBaseTransport):
+    """The fake behind a server that normalises what it stores: first names capitalised."""
+
+    def __init__(self, fake: FakeHomebase) -> None:
+        self.inner = fake.transport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/customers"):
+            body = json.loads(request.content)
+            body["firstName"] = body["firstName"].capitalize()
+            request = httpx.Request(request.method, request.url, headers=request.headers, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_lost_create_found_with_normalised_fields_is_never_sent_again() -> None:
+    # Found by review: a record found by its e-mail, but with fields the server normalised,
+    # was taken for "found nowhere" and sent again: a duplicate.
+    fake = FakeHomebase(seed=8)
+    items = [{"first_name": "ada", "email": "ada@example.com"}]
+    async with HomebaseClient(
+        fake.api_key, base_url=fake.base_url, transport=_Capitalising(fake), retry=PATIENT
+    ) as hb:
+        fake.set_faults(Faults(drop_after=1.0, paths={"/customers"}, methods={"POST"}))
+        report = await hb.customers.create_many(items, settle_delay=0)
+    assert list(report.outcome_unknown) == [0]
+    assert [c["firstName"] for c in fake.customers.values()] == ["Ada"]  # created once
+    assert _writes(fake) == ["POST /customers"]
