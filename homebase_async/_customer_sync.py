@@ -6,10 +6,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from homebase_api.models import Customer, Phone
-from homebase_api.types import Unset
 
 from ._bulk import CreateReport, Outcome, Progress, Tally, UpsertReport, run_bulk
+from ._customer_fields import (
+    MATCH_FIELDS,
+    Fields,
+    check_match_on,
+    differing,
+    identifiers,
+    item_fields,
+)
 from ._errors import HomebaseError, ValidationError, WriteOutcomeUnknownError
 from ._journal import (
     DONE,
@@ -28,66 +34,7 @@ from ._settle import Located, create_settled
 if TYPE_CHECKING:
     from ._resources.customers import Customers
 
-__all__ = ["MATCH_FIELDS", "create_many", "differing", "identifiers", "upsert_many"]
-
-MATCH_FIELDS = ("email", "phone")
-Fields = dict[str, Any]
-
-
-def _fields(item: object) -> Fields:
-    from ._resources.customers import check_new_customer, customer_fields
-
-    if not isinstance(item, Mapping):
-        raise ValidationError("items", f"each item must be a mapping, got {item!r:.80}")
-    known = {
-        "first_name",
-        "last_name",
-        "phone",
-        "email",
-        "address",
-        "notes",
-        "tags",
-        "notifications",
-    }
-    unknown = sorted(set(item) - known)
-    if unknown:
-        raise ValidationError("items", f"unknown customer field(s): {', '.join(map(str, unknown))}")
-    fields = customer_fields(**{name: item.get(name) for name in known})
-    check_new_customer(fields)
-    return fields
-
-
-def identifiers(fields: Fields, match_on: Iterable[str] = MATCH_FIELDS) -> list[str]:
-    """The item's natural keys: its e-mails and phone numbers (those `match_on` names)."""
-    found: list[str] = []
-    if "email" in match_on:
-        found += fields.get("email", [])
-    phone = fields.get("phone")
-    if "phone" in match_on and isinstance(phone, Phone):
-        found += [v for v in phone.to_dict().values() if isinstance(v, str) and v]
-    return list(dict.fromkeys(found))
-
-
-def differing(fields: Fields, customer: Customer) -> Fields:
-    """The fields of `fields` whose value on `customer` differs (what an update must send)."""
-    changed: Fields = {}
-    for name, want in fields.items():
-        have = getattr(customer, name, None)
-        if isinstance(have, Unset):
-            have = None
-        if name == "phone":
-            stored = have.to_dict() if isinstance(have, Phone) else {}
-            given = {kind: number for kind, number in want.to_dict().items() if number}
-            same = all(stored.get(kind) == number for kind, number in given.items())
-        elif name == "email":
-            same = [e.casefold() for e in want] == [e.casefold() for e in have or []]
-        elif isinstance(want, list):
-            same = want == list(have or [])
-        else:
-            same = want == have
-        if not same:
-            changed[name] = want
-    return changed
+__all__ = ["MATCH_FIELDS", "create_many", "upsert_many"]
 
 
 @attrs.define
@@ -133,7 +80,7 @@ class _Batch:
         read = batch.journal.read(keys) if batch.journal is not None else {}
         for index, item in enumerate(items):
             try:
-                batch.fields[index] = _fields(item)
+                batch.fields[index] = item_fields(item)
             except ValidationError as exc:
                 batch.failed[index] = exc
             entry = read.get(keys[index])
@@ -277,16 +224,6 @@ async def create_many(
     )
 
 
-def _check_match_on(match_on: object) -> tuple[str, ...]:
-    names = (match_on,) if isinstance(match_on, str) else match_on
-    if not isinstance(names, Iterable):
-        raise ValidationError("match_on", f"expected field names, got {match_on!r:.80}")
-    chosen = tuple(names)
-    if not chosen or any(name not in MATCH_FIELDS for name in chosen):
-        raise ValidationError("match_on", f"expected some of {MATCH_FIELDS}, got {match_on!r:.80}")
-    return chosen
-
-
 @attrs.define
 class _Plan:
     creates: list[int] = attrs.field(factory=list)
@@ -395,7 +332,7 @@ async def upsert_many(
     settle_delay: float,
 ) -> UpsertReport:
     """See `Customers.upsert_many`."""
-    chosen = _check_match_on(match_on)
+    chosen = check_match_on(match_on)
     batch = _Batch.prepare(
         resource,
         throttle,

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import attrs
 import httpx
 
+from ._config import DEFAULT_MAX_RESPONSE_SIZE
 from ._errors import (
     MAX_ERROR_BYTES,
     ConfigurationError,
@@ -304,7 +305,7 @@ def response_hook(max_response_size: int) -> Callable[[httpx.Response], Awaitabl
 
 
 #: The response hook with the default size bound, for callers that build their own client.
-raise_for_status = response_hook(16 * 1024 * 1024)
+raise_for_status = response_hook(DEFAULT_MAX_RESPONSE_SIZE)
 
 
 def build_httpx_client(
@@ -314,7 +315,7 @@ def build_httpx_client(
     timeout: httpx.Timeout,
     transport: httpx.AsyncBaseTransport,
     user_agent: str,
-    max_response_size: int = 16 * 1024 * 1024,
+    max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     headers: Mapping[str, str] | None = None,
     event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
 ) -> httpx.AsyncClient:
@@ -335,29 +336,10 @@ def build_httpx_client(
     )
 
 
-def _aiohttp_cause_not_sent(exc: BaseException) -> bool | None:
-    """For the aiohttp backend, judge by the aiohttp error, as its mapping to httpx is lossy.
-
-    httpx-aiohttp maps every aiohttp connection error, a server disconnect after the request
-    was written included, to `httpx.ConnectTimeout`; only aiohttp's connector errors prove
-    that nothing was sent.
-    """
-    cause = exc.__cause__
-    if cause is None or not type(cause).__module__.startswith("aiohttp"):
-        return None
-    import aiohttp
-
-    return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
-
-
 def request_not_sent(exc: BaseException) -> bool:
     """True when the request provably never reached the server, so a POST may be retried."""
+    # `GuardedTransport` made the httpx class exact for both backends (see `_translate`).
     httpx_exc = exc.__cause__ if isinstance(exc, TransportError) else exc
-    if httpx_exc is None:
-        return False
-    by_aiohttp = _aiohttp_cause_not_sent(httpx_exc)
-    if by_aiohttp is not None:
-        return by_aiohttp
     return isinstance(httpx_exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
@@ -366,14 +348,9 @@ def map_transport_error(exc: Exception) -> HomebaseError:
     if isinstance(exc, HomebaseError):
         return exc
     name = type(exc).__name__
-    cause = exc.__cause__
     if isinstance(exc, _HostNotFound):
         error: HomebaseError = HostNotFoundError(f"{exc}: check the base URL")
-    elif isinstance(exc, httpx.TimeoutException) and not (
-        cause is not None
-        and type(cause).__module__.startswith("aiohttp")
-        and not isinstance(cause, TimeoutError)
-    ):
+    elif isinstance(exc, httpx.TimeoutException):
         error = RequestTimeoutError(f"request timed out ({name})")
     else:
         detail = str(exc) or name

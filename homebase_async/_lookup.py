@@ -42,11 +42,6 @@ class LookupResult:
     requests: int = 0
 
 
-def _norm(identifier: str) -> str:
-    # E-mails compare case-insensitively; ids exactly; phones as E.164.
-    return identifier_key(identifier)
-
-
 def identifier_key(identifier: object) -> str:
     """The form an identifier is sent and matched in; ValidationError when it cannot be sent.
 
@@ -168,7 +163,7 @@ async def lookup(
             valid.append(ident)
     run = _Run(
         search=search,
-        norms=(norms := unique(_norm(i) for i in valid)),
+        norms=(norms := unique(identifier_key(i) for i in valid)),
         tally=Tally(on_progress, len(norms)),
     )
     await pool(run.next_chunk, run.work, concurrency=concurrency, throttle=throttle)
@@ -183,7 +178,7 @@ async def lookup(
     missing: list[str] = []
     customers: dict[str, Customer] = {}
     for ident in valid:
-        key = _norm(ident)
+        key = identifier_key(ident)
         if key in run.failed:
             failed[ident] = run.failed[key]
         elif key in run.found:
@@ -197,6 +192,6 @@ async def lookup(
         missing=missing,
         failed=failed,
         customers=list(customers.values()),
-        truncated=[i for i in valid if _norm(i) in truncated],
+        truncated=[i for i in valid if identifier_key(i) in truncated],
         requests=run.requests,
     )

@@ -57,13 +57,13 @@ from ._retry import (
 )
 from ._telemetry import Telemetry
 
-__all__ = ["Capture", "ClientState", "Operation", "Requester", "raw_capture"]
+__all__ = ["SHAPE_ERRORS", "Capture", "ClientState", "Operation", "Requester", "raw_capture"]
 
 _log = logging.getLogger("homebase_async")
 T = TypeVar("T")
 Send = Callable[[AuthenticatedClient], Awaitable[Response[Any]]]
 # What a body parser raises on a body of the wrong shape (RecursionError: deep nesting).
-_SHAPE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
+SHAPE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
 
 
 @attrs.frozen
@@ -279,7 +279,7 @@ class Requester:
             raise RequestTimeoutError(
                 f"{op.name}: no complete answer within the {self.deadline:g}s timeout"
             ) from exc
-        except _SHAPE_ERRORS as exc:
+        except SHAPE_ERRORS as exc:
             received = exchange.response
             if received is None or not received.is_success:
                 raise  # not from parsing a success body: a bug, not a bad server answer

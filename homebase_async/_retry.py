@@ -38,7 +38,6 @@ __all__ = [
     "RetryBudget",
     "Stop",
     "backoff",
-    "describe_wait",
     "is_sms_quota",
     "next_wait",
     "outcome_unknown",
@@ -150,14 +149,6 @@ def retry_wait(exc: BaseException, kind: Kind, policy: RetryPolicy) -> bool | fl
     if asked is None:
         return True
     return False if asked > policy.max_retry_after else asked
-
-
-def describe_wait(wait: bool | float, policy: RetryPolicy, attempt: int) -> str:
-    """A wait of `retry_wait`, for a log line: the server's Retry-After or the backoff."""
-    if wait is not True:
-        return f"{float(wait):.2f}s (Retry-After)"
-    base = min(policy.max_backoff, policy.initial_backoff * 2 ** (attempt - 1))
-    return f"{base:.2f}s + up to {policy.jitter:.2f}s jitter"
 
 
 def next_wait(

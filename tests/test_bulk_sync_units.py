@@ -13,7 +13,7 @@ from homebase_api.models import Customer, Phone
 
 from homebase_async import ServerError, ValidationError, WriteOutcomeUnknownError
 from homebase_async._bulk import Tally, pool, run_bulk
-from homebase_async._customer_sync import differing, identifiers
+from homebase_async._customer_fields import differing, identifiers
 from homebase_async._journal import DONE, IN_FLIGHT, Journal, item_keys
 from homebase_async._ratelimit import Throttle
 from homebase_async._settle import Located, SettledCreates, create_settled

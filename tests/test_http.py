@@ -16,6 +16,7 @@ from homebase_async import (
 )
 from homebase_async._errors import BadRequestError, RateLimitError, ServerError
 from homebase_async._http import (
+    _translate,
     build_httpx_client,
     build_transport,
     check_base_url,
@@ -193,13 +194,16 @@ def test_request_not_sent_without_a_cause() -> None:
 
 def test_aiohttp_errors_decide_for_the_aiohttp_backend() -> None:
     aiohttp = pytest.importorskip("aiohttp")
-    # httpx-aiohttp maps every aiohttp connection error to ConnectTimeout; judge by the cause.
-    disconnected = httpx.ConnectTimeout("mapped", request=REQ)
-    disconnected.__cause__ = aiohttp.ServerDisconnectedError()
+    # httpx-aiohttp maps every aiohttp connection error to ConnectTimeout; the transport seam
+    # judges by the aiohttp error instead (this test called request_not_sent on an error with
+    # an aiohttp cause, a path the seam made unreachable: it now goes through the seam).
+    mapped = httpx.ConnectTimeout("mapped", request=REQ)
+    mapped.__cause__ = aiohttp.ServerDisconnectedError()
+    disconnected = _translate(mapped, REQ)
     assert request_not_sent(disconnected) is False
-    refused = httpx.ConnectTimeout("mapped", request=REQ)
-    refused.__cause__ = aiohttp.ConnectionTimeoutError()
-    assert request_not_sent(refused) is True
+    mapped = httpx.ConnectTimeout("mapped", request=REQ)
+    mapped.__cause__ = aiohttp.ConnectionTimeoutError()
+    assert request_not_sent(_translate(mapped, REQ)) is True
     # A read error that aiohttp reports is a network error, not a timeout.
     error = map_transport_error(disconnected)
     assert type(error) is TransportError

@@ -31,7 +31,7 @@ from homebase_async import (
 )
 from homebase_async._http import map_transport_error
 from homebase_async._ratelimit import parse_retry_after
-from homebase_async._retry import Kind, RetryBudget, describe_wait, outcome_unknown, retry_wait
+from homebase_async._retry import Kind, RetryBudget, outcome_unknown, retry_wait
 
 READ, UPDATE, WRITE = Kind.READ, Kind.UPDATE, Kind.WRITE
 REQ = httpx.Request("GET", "https://x.test/")
@@ -126,14 +126,6 @@ def test_outcome_unknown_table() -> None:
     # write is "outcome unknown" (performed, id unknown), never a failure to resend.
     assert outcome_unknown(UnexpectedResponseError("x"), WRITE)
     assert not outcome_unknown(UnexpectedResponseError("x"), READ)
-
-
-def test_describe_wait() -> None:
-    policy = RetryPolicy(initial_backoff=0.25, max_backoff=1.0, jitter=0.5)
-    assert describe_wait(3.0, policy, 1) == "3.00s (Retry-After)"
-    assert describe_wait(True, policy, 1) == "0.25s + up to 0.50s jitter"
-    assert describe_wait(True, policy, 2) == "0.50s + up to 0.50s jitter"
-    assert describe_wait(True, policy, 5) == "1.00s + up to 0.50s jitter"
 
 
 # -- the retry budget ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import attrs
 from homebase_api.types import Response, Unset
 
 from .._errors import NotFoundError, UnexpectedResponseError, WriteOutcomeUnknownError
-from .._request import Operation, Requester
+from .._request import SHAPE_ERRORS, Operation, Requester
 from .._retry import Kind
 
 __all__ = ["Resource", "data_of", "not_found"]
@@ -41,7 +41,7 @@ def data_of(op: Operation, response: Response[Any], envelope: type[_Envelope] | 
     if parsed is None and envelope is not None and 200 <= response.status_code < 300:
         try:
             parsed = envelope.from_dict(json.loads(response.content))
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        except SHAPE_ERRORS as exc:
             error = UnexpectedResponseError(
                 f"{op.name}: the response body does not have the documented shape "
                 f"({type(exc).__name__}: {str(exc)[:200]})"

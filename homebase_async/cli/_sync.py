@@ -44,7 +44,7 @@ def _note(message: str) -> None:
     click.echo(f"homebase: {message}", err=True)
 
 
-def _worst(errors: Iterable[HomebaseError]) -> int:
+def worst_exit(errors: Iterable[HomebaseError]) -> int:
     """1 for failed items; 2 when an item's own input was bad; 3 when one failed on the key,
     the account or the host (it affects all)."""
     codes = {exit_code_for(error) for error in errors}
@@ -79,7 +79,7 @@ async def lookup(settings: Settings, identifiers: Sequence[str], output: str | N
         f"{len(result.matches)} matched, "
         f"{len(result.missing)} missing, {len(result.failed)} failed"
     )
-    return _worst(result.failed.values()) if result.failed else EXIT_OK
+    return worst_exit(result.failed.values()) if result.failed else EXIT_OK
 
 
 @contextlib.contextmanager
@@ -244,4 +244,4 @@ async def send(
         f"{len(report.not_sent)} not sent (daily quota), {len(report.failed)} failed, "
         f"{len(report.outcome_unknown)} outcome unknown (not retried: check before resending)"
     )
-    return _worst(report.failed.values()) if problems else EXIT_OK
+    return worst_exit(report.failed.values()) if problems else EXIT_OK

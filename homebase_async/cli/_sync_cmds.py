@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 import click
@@ -14,9 +14,10 @@ from .._errors import HomebaseError
 from ._commands import _EPILOG, _InputFile, _output_option, customers
 from ._output import open_output, row_writer
 from ._progress import progress_bar
-from ._settings import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Settings, api_options, fail, finish
+from ._settings import EXIT_OK, EXIT_USAGE, Settings, api_options, fail, finish
 from ._settings import run as run_command
 from ._settings import settings as current_settings
+from ._sync import worst_exit
 
 __all__ = ["customer_items", "customers_sync", "sync"]
 
@@ -102,15 +103,23 @@ def customer_items(source: TextIO) -> tuple[list[dict[str, Any]], list[str]]:
             items.append(_item(data, f"{name} line {number}"))
             places.append(f"line {number}")
         return items, places
-    reader = csv.DictReader(text.splitlines())
+    # `#` lines are comments here too (a CRM's export banner); rows keep their file line number.
+    line_number = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal line_number
+        for line_number, line in enumerate(text.splitlines(), 1):  # noqa: B007
+            if not line.startswith("#"):
+                yield line
+
+    reader = csv.DictReader(lines())
     unknown = [c for c in reader.fieldnames or [] if _fold(c) not in _COLUMNS]
     if unknown:
         click.echo(f"homebase: ignoring columns: {', '.join(unknown)}", err=True)
     items, places = [], []
     for row in reader:
-        where = f"{name} row {reader.line_num}"
-        items.append(_item(row, where))
-        places.append(f"row {reader.line_num}")
+        items.append(_item(row, f"{name} row {line_number}"))
+        places.append(f"row {line_number}")
     return items, places
 
 
@@ -150,7 +159,8 @@ async def sync(
     for status, count in counts.items():
         click.echo(f"homebase: customers sync: {count} {status}", err=True)
     trouble = counts["ambiguous"] + counts["failed"] + counts["outcome_unknown"]
-    return EXIT_PARTIAL if trouble else EXIT_OK
+    # 2 when a row's own input was bad, 3 when a failure concerns the key or host, else 1.
+    return worst_exit(report.failed.values()) if trouble else EXIT_OK
 
 
 def _line(report: UpsertReport, index: int) -> dict[str, Any]:

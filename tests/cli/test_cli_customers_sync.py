@@ -30,7 +30,9 @@ def test_a_spreadsheet_csv_just_works_and_a_rerun_changes_nothing(
     source.write_bytes(SPREADSHEET.encode())
     journal = tmp_path / "sync.journal"
     first = runner.invoke(cli, ["customers", "sync", str(source), "--journal", str(journal)])
-    assert first.exit_code == 1  # the third row has no contact: reported, not fatal
+    # The third row has no contact: reported, not fatal; exit 2, an item's own bad input (as
+    # lookup and send, and as the README's exit codes say; this test said 1 before review).
+    assert first.exit_code == 2
     rows = _lines(first.stdout)
     assert [r["status"] for r in rows] == ["created", "created", "failed"]
     assert [r["source"] for r in rows] == ["row 2", "row 3", "row 4"]
@@ -45,6 +47,28 @@ def test_a_spreadsheet_csv_just_works_and_a_rerun_changes_nothing(
     assert [r["status"] for r in _lines(again.stdout)] == ["unchanged", "unchanged", "failed"]
     notes = Counter(c["notes"] for c in fake.customers.values())
     assert notes["sync:0"] == notes["sync:1"] == 1
+
+
+def test_comment_lines_in_a_csv_are_skipped_and_rows_keep_their_line_numbers(
+    runner: CliRunner, env: dict[str, str], fake: FakeHomebase, tmp_path: Path
+) -> None:
+    source = tmp_path / "crm.csv"
+    source.write_text(
+        "# exported by CRM on 2026-11-30\n"
+        "First Name,Email\n"
+        "# the VIPs\n"
+        "Grace,grace.csv@example.com\n"
+        "Edsger,edsger.csv@example.com\n"
+    )
+    result = runner.invoke(cli, ["customers", "sync", str(source)])
+    assert result.exit_code == 0, result.output
+    rows = _lines(result.stdout)
+    assert [(r["status"], r["source"]) for r in rows] == [
+        ("created", "row 4"),
+        ("created", "row 5"),
+    ]
+    names = {fake.customers[str(r["customerId"])]["firstName"] for r in rows}
+    assert names == {"Edsger", "Grace"}
 
 
 def test_jsonl_with_match_on_email_updates_the_changed_field(
