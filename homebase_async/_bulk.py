@@ -1,8 +1,11 @@
-"""The one bulk-run primitive every bulk helper uses, and the reports of bulk writes.
+"""The bulk-run primitive, and the reports of bulk writes.
 
-`pool` is the worker pool: at most `concurrency` units of work at once (fewer while the
-server is overloaded: AIMD through an `AdaptiveLimiter`), every worker waiting while the
-client is paused by a `Retry-After`, cancellation of the caller cancelling every worker.
+`pool` is the worker pool of every bulk helper (lookups, creates, upserts, sends, lead
+listings): at most `concurrency` units of work at once (fewer while the server is overloaded:
+AIMD through an `AdaptiveLimiter`), every worker waiting while the client is paused by a
+`Retry-After`, cancellation of the caller cancelling every worker. `jobs.iterate` alone
+launches its requests itself (`_listing._core.Fetcher`), with the same limiter and pause,
+because its planner decides each next window from the answers so far.
 `run_bulk` runs it over a list of items with one outcome per item, progress counted per item
 (`Tally`) and hooks called around each item (the journal's "in flight" and "done").
 """

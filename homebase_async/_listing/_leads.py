@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
 
 from homebase_api.models import Lead
 
-from .._bulk import TruncatedResultWarning
-from .._ratelimit import AdaptiveLimiter, Throttle
+from .._bulk import TruncatedResultWarning, pool
+from .._ratelimit import Throttle
 from ._core import CAP
 
 __all__ = ["iterate_leads"]
@@ -31,22 +31,27 @@ async def iterate_leads(
     throttle: Throttle,
 ) -> AsyncGenerator[Lead, None]:
     """Leads of every query, once each by leadId, as the queries complete."""
-    limiter = AdaptiveLimiter(concurrency)
+    if not queries:
+        return
     results: asyncio.Queue[tuple[dict[str, str], list[Lead]] | BaseException] = asyncio.Queue()
-    todo: Iterable[dict[str, str]] = iter(queries)
+    todo: Iterator[dict[str, str]] = iter(queries)
 
-    async def worker() -> None:
+    async def one(query: dict[str, str]) -> None:
         try:
-            for query in todo:
-                await throttle.wait_if_paused()
-                async with limiter:
-                    leads = await fetch(query)
-                await results.put((query, leads))
-        except Exception as exc:
+            leads = await fetch(query)
+        except Exception as exc:  # handed to the loop below, which raises it
             await results.put(exc)
+        else:
+            await results.put((query, leads))
 
-    throttle.limiters.add(limiter)
-    workers = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(queries)))]
+    runner = asyncio.create_task(
+        pool(
+            lambda: next(todo, None),
+            one,
+            concurrency=min(concurrency, len(queries)),
+            throttle=throttle,
+        )
+    )
     seen: set[str] = set()
     try:
         for _ in range(len(queries)):
@@ -66,7 +71,5 @@ async def iterate_leads(
                     seen.add(lead.lead_id)
                     yield lead
     finally:
-        throttle.limiters.discard(limiter)
-        for task in workers:
-            task.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
