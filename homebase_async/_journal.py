@@ -81,7 +81,12 @@ def item_keys(items: Sequence[Mapping[str, Any]], key: KeyFunc | None = None) ->
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if key is not None:
-            value = key(item)
+            try:
+                value = key(item)
+            except Exception as exc:  # the caller's function: its failure is bad input
+                raise ValidationError(
+                    "key", f"item {index}: key(item) raised {type(exc).__name__}: {exc}"
+                ) from exc
             if not isinstance(value, str) or not value:
                 raise ValidationError("key", f"item {index}: expected a non-empty string")
             if value in seen:

@@ -35,6 +35,9 @@ def test_item_keys_from_the_caller_must_be_unique_strings() -> None:
         item_keys([{"id": "x"}, {"id": "x"}], key=lambda i: i["id"])
     with pytest.raises(ValidationError, match="key"):
         item_keys([{"id": 1}], key=lambda i: i["id"])
+    # A key function that fails (a missing field) is bad input, not a raw KeyError.
+    with pytest.raises(ValidationError, match=r"item 1: key\(item\) raised KeyError"):
+        item_keys([{"id": "x"}, {"name": "y"}], key=lambda i: i["id"])
 
 
 def test_journal_rows_survive_reopening_and_read_as_plain_sqlite(tmp_path: Path) -> None:
