@@ -80,6 +80,9 @@ class Planner:
     spot: Check | None = None
     trust: Trust = attrs.field(factory=Trust)
     rate: float = 0.0  # jobs per tick in the last page, to cut segments
+    # Jobs a page saw at the tick where the rest of its window goes on: an answer in the known
+    # order for a window that begins (earliest) or ends (latest) at that tick must hold them.
+    edges: dict[int, set[str]] = attrs.field(factory=dict)
 
     def time(self, tick: float) -> dt.datetime:
         return self.origin + TICK * tick
@@ -232,9 +235,10 @@ class Planner:
         listed = self._listed(window, jobs)
         ticks = sorted(listed)
         if self.direction is not None:
-            # Nothing in its window, or not sorted the known way: this answer is in no order
-            # we can read (a server that answers some requests otherwise): start over safely.
-            if not ticks or not agrees(self.direction, listed):
+            # Nothing in its window, not sorted the known way, or missing jobs the page before
+            # it saw at its edge: this answer is in no order we can read (a server that answers
+            # some requests otherwise): start over safely.
+            if not ticks or not agrees(self.direction, listed) or not self._continues(window, jobs):
                 self._reject()
                 return
             self._take_page(window, jobs, settle(self.direction, window.lo, window.hi, ticks))
@@ -249,6 +253,13 @@ class Planner:
                 self.tests.append(test)
         else:
             self._sample(window, jobs)
+
+    def _continues(self, window: Window, jobs: list[Job]) -> bool:
+        """Whether a full answer holds the jobs a page saw at the edge this window starts (ends)
+        at: the earliest (latest) CAP jobs from that tick on must include them."""
+        edge = window.lo if self.direction is Direction.EARLIEST else window.hi
+        seen = self.edges.pop(edge, None)
+        return seen is None or seen <= {job.job_id for job in jobs}
 
     def _listed(self, window: Window, jobs: list[Job]) -> list[int]:
         """The start ticks of the answer's jobs in its window, in the order it listed them."""
@@ -274,6 +285,13 @@ class Planner:
         parts = [done]
         if page.rest is not None:
             rest = Window(*page.rest)
+            if not page.truncated:
+                edge = rest.lo if self.direction is Direction.EARLIEST else rest.hi
+                self.edges[edge] = {
+                    job.job_id
+                    for job in jobs
+                    if (start := start_of(job)) is not None and self.tick(start) == edge
+                }
             parts = [done, rest] if self.direction is Direction.EARLIEST else [rest, done]
         index = self.frontier.index(window)
         self.frontier[index : index + 1] = parts
@@ -304,6 +322,7 @@ class Planner:
         """
         self.direction = None
         self.tested = False
+        self.edges.clear()
         keep = 0
         while keep < len(self.frontier):
             window = self.frontier[keep]

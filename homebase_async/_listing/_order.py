@@ -11,9 +11,10 @@ is a sample, and answers are held back until a later check passes (`Trust`).
 
 An answer is only ever read as a page if it also came sorted in the claimed direction (`agrees`):
 a server that answers some requests in another order (two backends behind a balancer, a
-rollout) is caught at the very answer that is not sorted, not at a later check that may pass. A
-server that picks other jobs than the earliest (latest) yet returns them sorted, on some requests
-only, is what the spot checks alone must catch.
+rollout) is caught at the very answer that is not sorted, not at a later check that may pass. An
+answer that goes on from a page must also hold the jobs that page saw at its edge tick (`_jobs`):
+a server that returns other jobs than the earliest (latest), sorted, on some requests, is caught
+there. Only the first answer of a segment has no page before it; the spot checks cover it.
 """
 
 from __future__ import annotations
