@@ -27,6 +27,7 @@ from ._journal import (
     KeyFunc,
     item_keys,
     open_journal,
+    proved_performed,
 )
 from ._ratelimit import Throttle
 from ._settle import Located, create_settled
@@ -154,6 +155,8 @@ async def _create(
     delay: float,
     in_flight: Sequence[int],
 ) -> tuple[dict[int, str], dict[int, HomebaseError], dict[int, WriteOutcomeUnknownError]]:
+    performed = [i for i in in_flight if proved_performed(batch.earlier.get(i))]
+
     async def send(index: int) -> str:
         return await batch.resource.create(**batch.items[index])
 
@@ -174,6 +177,7 @@ async def _create(
         keys=batch.keys,
         items=[_plain(i) for i in batch.items],
         in_flight=in_flight,
+        performed_before=performed,
     )
     return settled.created, settled.failed, settled.unknown
 
@@ -387,8 +391,10 @@ async def _upsert(
     settled_now = len(plan.unchanged) + len(was_created) + len(plan.ambiguous)
     batch.tally.add(sum(map(len, earlier.values())) + len(batch.failed) + settled_now)
     updated, update_failed = await _update(batch, plan.updates)
+    # Not found by the lookup, yet proved created by an earlier run: settled, never re-sent.
+    proved = [i for i in plan.creates if proved_performed(batch.earlier.get(i))]
     created, create_failed, unknown = await _create(
-        batch, plan.creates, match_on, settle=settle, delay=delay, in_flight=()
+        batch, plan.creates, match_on, settle=settle, delay=delay, in_flight=proved
     )
     return UpsertReport(
         created=dict(sorted({**earlier["created"], **was_created, **created}.items())),

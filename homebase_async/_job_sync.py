@@ -10,7 +10,16 @@ from homebase_api.models import Job, LineItem
 
 from ._bulk import CreateReport, Progress, Tally, run_bulk
 from ._errors import HomebaseError, ValidationError
-from ._journal import DONE, FAILED, IN_FLIGHT, UNKNOWN, KeyFunc, item_keys, open_journal
+from ._journal import (
+    DONE,
+    FAILED,
+    IN_FLIGHT,
+    UNKNOWN,
+    KeyFunc,
+    item_keys,
+    open_journal,
+    proved_performed,
+)
 from ._ratelimit import Throttle
 from ._settle import Located, create_settled
 from ._validation import check_text, to_utc
@@ -142,6 +151,7 @@ async def create_many(
             keys=keys,
             items=plain,
             in_flight=in_flight,
+            performed_before=[i for i in in_flight if proved_performed(earlier.get(keys[i]))],
         )
     finally:
         if book is not None:

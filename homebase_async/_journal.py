@@ -36,6 +36,7 @@ __all__ = [
     "KeyFunc",
     "item_keys",
     "open_journal",
+    "proved_performed",
 ]
 
 _log = logging.getLogger("homebase_async")
@@ -109,6 +110,17 @@ class Entry:
     result: Any
     error: str | None
     attempts: int
+
+
+def proved_performed(entry: Entry | None) -> bool:
+    """Whether an earlier run left this item unknown although a success status proved the
+    write: it exists, so it must never be sent again, even if a search does not find it."""
+    return (
+        entry is not None
+        and entry.state == UNKNOWN
+        and isinstance(entry.result, dict)
+        and entry.result.get("performed") is True
+    )
 
 
 class Journal:

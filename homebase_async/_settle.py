@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -50,13 +50,15 @@ class _Interrupted(HomebaseError):
     """An earlier run stopped while this item's request was in flight."""
 
 
-def interrupted(operation: str) -> WriteOutcomeUnknownError:
-    """The error reported for an item an earlier run left in flight or with an unknown outcome."""
+def interrupted(operation: str, *, performed: bool = False) -> WriteOutcomeUnknownError:
+    """The error reported for an item an earlier run left in flight or with an unknown outcome
+    (`performed`: that run had a success status proving the write)."""
     return WriteOutcomeUnknownError(
         operation,
         _Interrupted(
             "in flight or of unknown outcome when an earlier run ended (from the journal)"
         ),
+        performed=True if performed else None,
     )
 
 
@@ -132,7 +134,9 @@ class _Run:
         if self.journal is not None:
             for index in indexes:
                 error = self.result.unknown[index]
-                self.journal.finish(self.keys[index], UNKNOWN, error=_describe(error))
+                # Kept for a re-run: a write proved performed is never sent again.
+                proof = {"performed": True} if self.performed(index) else None
+                self.journal.finish(self.keys[index], UNKNOWN, error=_describe(error), result=proof)
 
     def performed(self, index: int) -> bool:
         # A success status proved the write happened: "found nowhere" means search lags,
@@ -172,11 +176,13 @@ async def create_settled(
     keys: Sequence[str] = (),
     items: Sequence[Mapping[str, Any]] = (),
     in_flight: Sequence[int] = (),
+    performed_before: Collection[int] = (),
 ) -> SettledCreates:
     """Create every item of `indexes` (by `send(index)`), settling lost answers.
 
     `in_flight` items were in flight (or of unknown outcome) when an earlier run ended: they
-    are settled first and sent again only if found nowhere. Without `settle`, a lost answer
+    are settled first and sent again only if found nowhere, unless `performed_before` says a
+    success status proved them (then they stay unknown). Without `settle`, a lost answer
     stays unknown, and so do they: nothing that may exist is sent again.
     """
     run = _Run(
@@ -195,7 +201,7 @@ async def create_settled(
     waiting = set(in_flight)
     lost = await run.send_all([i for i in indexes if i not in waiting], count=True)
     for index in in_flight:
-        run.result.unknown[index] = interrupted(operation)
+        run.result.unknown[index] = interrupted(operation, performed=index in performed_before)
     tally.add(len(in_flight))
     if not settle:
         run.stays_unknown([*in_flight, *lost])

@@ -35,9 +35,8 @@ PATIENT = RetryPolicy(max_attempts=8, budget_tokens=1_000, initial_backoff=0, ji
 
 
 def _client(fake: FakeHomebase, **kwargs: Any) -> HomebaseClient:
-    return HomebaseClient(
-        fake.api_key, base_url=fake.base_url, transport=fake.transport(), retry=PATIENT, **kwargs
-    )
+    kwargs.setdefault("transport", fake.transport())
+    return HomebaseClient(fake.api_key, base_url=fake.base_url, retry=PATIENT, **kwargs)
 
 
 def _people(count: int, tag: str = "p") -> list[dict[str, Any]]:
@@ -368,3 +367,43 @@ async def test_a_lost_create_found_with_normalised_fields_is_never_sent_again() 
     assert list(report.outcome_unknown) == [0]
     assert [c["firstName"] for c in fake.customers.values()] == ["Ada"]  # created once
     assert _writes(fake) == ["POST /customers"]
+
+
+class _LaggingSearch(httpx.AsyncBaseTransport):
+    """Creates are performed but answered with a body that does not parse, and searches do not
+    show what was created yet (a search index that lags)."""
+
+    def __init__(self, fake: FakeHomebase) -> None:
+        self.fake, self.inner = fake, fake.transport()
+        self.hidden: set[str] = set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        if request.method == "POST" and request.url.path.endswith("/customers"):
+            self.hidden |= set(self.fake.customers)
+            return httpx.Response(response.status_code, content=b"{not json", request=request)
+        if request.method == "GET" and request.url.path.endswith("/customers"):
+            body = json.loads(response.content)
+            body["data"] = [c for c in body["data"] if c["customerId"] not in self.hidden]
+            return httpx.Response(response.status_code, json=body, request=request)
+        return response
+
+
+@pytest.mark.parametrize("method", ["create_many", "upsert_many"])
+async def test_a_rerun_never_resends_a_create_an_earlier_run_proved(
+    method: str, tmp_path: Path
+) -> None:
+    # Found by the second review: run 1 knew the create happened (2xx), but a re-run read only
+    # "unknown", found nothing (search lags) and sent it again: one more customer per re-run.
+    fake = FakeHomebase(seed=7)
+    journal = tmp_path / "run.journal"
+    items = [{"first_name": "Ada", "email": "ada@example.com"}]
+    async with _client(fake, transport=_LaggingSearch(fake)) as hb:
+        first = await getattr(hb.customers, method)(items, journal=journal, settle_delay=0)
+        assert first.outcome_unknown[0].performed is True
+        for _ in range(2):
+            again = await getattr(hb.customers, method)(items, journal=journal, settle_delay=0)
+            assert list(again.outcome_unknown) == [0]
+            assert again.outcome_unknown[0].performed is True
+    assert len(fake.customers) == 1
