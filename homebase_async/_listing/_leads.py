@@ -52,6 +52,14 @@ async def iterate_leads(
             throttle=throttle,
         )
     )
+
+    def ended(task: asyncio.Task[None]) -> None:
+        # The pool itself failing (not a query: `one` hands those over) must not leave the
+        # loop below waiting for answers that will never come.
+        if not task.cancelled() and task.exception() is not None:
+            results.put_nowait(task.exception() or RuntimeError("lead pool failed"))
+
+    runner.add_done_callback(ended)
     seen: set[str] = set()
     try:
         for _ in range(len(queries)):

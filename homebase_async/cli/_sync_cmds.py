@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 import click
@@ -103,23 +104,22 @@ def customer_items(source: TextIO) -> tuple[list[dict[str, Any]], list[str]]:
             items.append(_item(data, f"{name} line {number}"))
             places.append(f"line {number}")
         return items, places
-    # `#` lines are comments here too (a CRM's export banner); rows keep their file line number.
-    line_number = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal line_number
-        for line_number, line in enumerate(text.splitlines(), 1):  # noqa: B007
-            if not line.startswith("#"):
-                yield line
-
-    reader = csv.DictReader(lines())
+    # `#` lines before the header row are comments (a CRM's export banner); after it a `#`
+    # is data (a tag such as "#vip", a line of a quoted note), and quoted cells keep their
+    # line breaks. Rows keep their line number in the file.
+    lines = text.splitlines(keepends=True)
+    banner = 0
+    while banner < len(lines) and lines[banner].startswith("#"):
+        banner += 1
+    reader = csv.DictReader(io.StringIO("".join(lines[banner:]), newline=""))
     unknown = [c for c in reader.fieldnames or [] if _fold(c) not in _COLUMNS]
     if unknown:
         click.echo(f"homebase: ignoring columns: {', '.join(unknown)}", err=True)
     items, places = [], []
     for row in reader:
-        items.append(_item(row, f"{name} row {line_number}"))
-        places.append(f"row {line_number}")
+        number = banner + reader.line_num
+        items.append(_item(row, f"{name} row {number}"))
+        places.append(f"row {number}")
     return items, places
 
 

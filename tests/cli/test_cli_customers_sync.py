@@ -49,26 +49,28 @@ def test_a_spreadsheet_csv_just_works_and_a_rerun_changes_nothing(
     assert notes["sync:0"] == notes["sync:1"] == 1
 
 
-def test_comment_lines_in_a_csv_are_skipped_and_rows_keep_their_line_numbers(
+def test_a_csv_banner_is_skipped_and_a_hash_after_the_header_is_data(
     runner: CliRunner, env: dict[str, str], fake: FakeHomebase, tmp_path: Path
 ) -> None:
     source = tmp_path / "crm.csv"
     source.write_text(
         "# exported by CRM on 2026-11-30\n"
-        "First Name,Email\n"
-        "# the VIPs\n"
-        "Grace,grace.csv@example.com\n"
-        "Edsger,edsger.csv@example.com\n"
+        "# 2 rows\n"
+        "First Name,Email,Notes\n"
+        'Grace,grace.csv@example.com,"call first\n#2 gate code"\n'
+        "#1 Plumbing,edsger.csv@example.com,\n"
     )
     result = runner.invoke(cli, ["customers", "sync", str(source)])
     assert result.exit_code == 0, result.output
     rows = _lines(result.stdout)
+    # A row's place is its last line in the file; the quoted note spans lines 4 and 5.
     assert [(r["status"], r["source"]) for r in rows] == [
-        ("created", "row 4"),
         ("created", "row 5"),
+        ("created", "row 6"),
     ]
-    names = {fake.customers[str(r["customerId"])]["firstName"] for r in rows}
-    assert names == {"Edsger", "Grace"}
+    grace, plumbing = (fake.customers[str(r["customerId"])] for r in rows)
+    assert grace["notes"] == "call first\n#2 gate code"
+    assert plumbing["firstName"] == "#1 Plumbing"
 
 
 def test_jsonl_with_match_on_email_updates_the_changed_field(

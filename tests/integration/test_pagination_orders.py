@@ -296,3 +296,34 @@ async def test_closing_a_leads_listing_frees_every_permit() -> None:
         assert hb._shared.permits._value == 4
         await asyncio.sleep(0.1)
         assert slow.reached == reached
+
+
+async def test_a_failure_of_the_lead_pool_itself_surfaces_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Found by the second review: the pool's own failure (not a query's) left the listing
+    # waiting for answers forever. A bug here must surface.
+    fake = FakeHomebase(seed=3)
+    ids = [fake.add_customer(first_name=f"C{i}", email=f"c{i}@example.com") for i in range(6)]
+    async with _client(fake) as hb:
+        throttle = hb._requester.throttle
+        calls = 0
+        real = throttle.wait_if_paused
+
+        async def broken() -> None:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                raise RuntimeError("bug in the pool")
+            await real()
+
+        monkeypatch.setattr(throttle, "wait_if_paused", broken)
+
+        async def drain() -> None:
+            async with asyncio.timeout(5):  # the old code hung here
+                async for _ in hb.leads.iterate(customer_ids=ids, concurrency=2):
+                    pass
+
+        with pytest.raises(ExceptionGroup) as info:  # the pool's TaskGroup wraps the bug
+            await drain()
+    assert info.value.subgroup(RuntimeError) is not None
