@@ -134,11 +134,15 @@ class Journal:
         # process is a misuse (one journal per job) to report, not to wait out.
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
         self._broken: JournalError | None = None
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a commit survives the process being killed (what this guards
-        # against); a power cut may lose the last commits.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives the process being killed (what this guards
+            # against); a power cut may lose the last commits.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+        except sqlite3.Error:
+            self._db.close()
+            raise
 
     def read(self, keys: Sequence[str]) -> dict[str, Entry]:
         """The entries of these keys that an earlier run wrote."""
@@ -149,6 +153,8 @@ class Journal:
                 (self.operation,),
             ).fetchall()
         except sqlite3.Error as exc:
+            # The run stops here, before any request: nothing else will close it.
+            self._db.close()
             raise self._error("cannot be read", exc) from None
         wanted = set(keys)
         found: dict[str, Entry] = {}
