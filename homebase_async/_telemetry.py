@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -48,9 +48,11 @@ __all__ = [
     "bulk_span",
     "inject_traceparent",
     "outcome_counts",
+    "traced_report",
     "tracing",
 ]
 
+R = TypeVar("R")
 _SCOPE = "homebase_async"
 _NO_PROVIDER = ("ProxyTracerProvider", "NoOpTracerProvider", "_ProxyMeterProvider")
 _NO_METER = ("_ProxyMeterProvider", "NoOpMeterProvider")
@@ -249,6 +251,14 @@ class ListingSpan:
             span.set_attribute("error.type", type(error).__qualname__)
             span.set_status(_trace.Status(_trace.StatusCode.ERROR))
         span.end()
+
+
+async def traced_report(name: str, work: Awaitable[R]) -> R:
+    """Await a bulk write run inside its span, with the report's item counts by outcome."""
+    with bulk_span(name) as counts:
+        report = await work
+        counts.update(outcome_counts(report))
+    return report
 
 
 def outcome_counts(report: object) -> dict[str, int]:

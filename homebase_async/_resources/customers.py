@@ -24,7 +24,7 @@ from .._lookup import LookupResult, lookup
 from .._request import Operation
 from .._retry import Kind
 from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
-from .._telemetry import bulk_span, outcome_counts
+from .._telemetry import bulk_span, traced_report
 from .._validation import (
     check_bool,
     check_items,
@@ -300,8 +300,9 @@ class Customers(Resource):
         and settles what was in flight. `key(item)` replaces the journal's content digest.
         """
         check_items("items", items)
-        with bulk_span("homebase.customers.create_many") as counts:
-            report = await create_many(
+        return await traced_report(
+            "homebase.customers.create_many",
+            create_many(
                 self,
                 self._requester.throttle,
                 items,
@@ -311,9 +312,8 @@ class Customers(Resource):
                 key=key,
                 settle=check_bool("settle", settle),
                 settle_delay=settle_delay_seconds(settle_delay),
-            )
-            counts.update(outcome_counts(report))
-        return report
+            ),
+        )
 
     async def upsert_many(
         self,
@@ -338,8 +338,9 @@ class Customers(Resource):
         `settle_delay` work as in `create_many`.
         """
         check_items("items", items)
-        with bulk_span("homebase.customers.upsert_many") as counts:
-            report = await upsert_many(
+        return await traced_report(
+            "homebase.customers.upsert_many",
+            upsert_many(
                 self,
                 self._requester.throttle,
                 items,
@@ -350,6 +351,5 @@ class Customers(Resource):
                 key=key,
                 settle=check_bool("settle", settle),
                 settle_delay=settle_delay_seconds(settle_delay),
-            )
-            counts.update(outcome_counts(report))
-        return report
+            ),
+        )

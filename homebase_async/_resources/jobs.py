@@ -19,7 +19,7 @@ from .._listing import Listing, iterate_jobs
 from .._request import Operation
 from .._retry import Kind
 from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
-from .._telemetry import bulk_span, outcome_counts
+from .._telemetry import traced_report
 from .._validation import (
     check_bool,
     check_limit,
@@ -136,8 +136,9 @@ class Jobs(Resource):
         and line items, as `customers.create_many` settles customers (`settle=False` turns
         it off); `journal` and `key` work as there.
         """
-        with bulk_span("homebase.jobs.create_many") as counts:
-            report = await create_many(
+        return await traced_report(
+            "homebase.jobs.create_many",
+            create_many(
                 self,
                 self._requester.throttle,
                 items,
@@ -147,9 +148,8 @@ class Jobs(Resource):
                 key=key,
                 settle=check_bool("settle", settle),
                 settle_delay=settle_delay_seconds(settle_delay),
-            )
-            counts.update(outcome_counts(report))
-        return report
+            ),
+        )
 
     async def update(
         self,

@@ -30,7 +30,7 @@ from .._request import Operation
 from .._retry import Kind
 from .._settle import journal_path
 from .._sms_budget import BudgetTracker, SmsBudget
-from .._telemetry import bulk_span, outcome_counts
+from .._telemetry import traced_report
 from .._validation import check_https_url, check_items, check_phone, check_query, check_text
 from ._base import Resource, data_of
 
@@ -169,8 +169,9 @@ class Messages(Resource):
                 raise ValidationError("items", str(exc)) from None
             return await self._send(body, on_sending)
 
-        with bulk_span("homebase.messages.send_many") as counts:
-            report = await send_many(
+        return await traced_report(
+            "homebase.messages.send_many",
+            send_many(
                 send,
                 items,
                 concurrency=width,
@@ -178,9 +179,8 @@ class Messages(Resource):
                 on_progress=on_progress,
                 journal=journal_path(journal),
                 key=key,
-            )
-            counts.update(outcome_counts(report))
-        return report
+            ),
+        )
 
     async def stats(self) -> MessageStats:
         """Today's SMS quota and use (the same counter as a send's `rate_limits`)."""
