@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import PATIENT
 
 from homebase_async import (
     HomebaseClient,
     JournalError,
-    RetryPolicy,
     ValidationError,
     WriteOutcomeUnknownError,
 )
@@ -31,7 +31,6 @@ FAULTS = Faults(
     drop_after=0.02,
     seed=31,
 )
-PATIENT = RetryPolicy(max_attempts=8, budget_tokens=1_000, initial_backoff=0, jitter=0)
 
 
 def _client(fake: FakeHomebase, **kwargs: Any) -> HomebaseClient:

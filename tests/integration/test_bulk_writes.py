@@ -6,11 +6,11 @@ import asyncio
 from collections import Counter
 
 import pytest
+from conftest import PATIENT
 
 from homebase_async import (
     DailyLimitExceededError,
     HomebaseClient,
-    RetryPolicy,
     ValidationError,
     WriteOutcomeUnknownError,
 )
@@ -27,7 +27,6 @@ FAULTS = Faults(
     slow_delay=0.5,
     seed=21,
 )
-PATIENT = RetryPolicy(max_attempts=8, budget_tokens=1_000, initial_backoff=0, jitter=0)
 
 
 def _client(fake: FakeHomebase, **kwargs: object) -> HomebaseClient:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from _sdk_support import DownFor
-from conftest import YEAR_END, YEAR_START
+from conftest import YEAR_END, YEAR_START, expected_keys
 from homebase_api.models import Job
 
 from homebase_async import HomebaseClient, TruncatedResultWarning
@@ -22,16 +22,6 @@ from homebase_async._ratelimit import Throttle
 from homebase_async.testing import FakeHomebase
 
 TICK = dt.timedelta(microseconds=1)
-
-
-def _expected(fake: FakeHomebase, lo: dt.datetime, hi: dt.datetime) -> list[tuple[str, str]]:
-    """(start, jobId) of the stored jobs starting in [lo, hi], in iteration order."""
-    rows = []
-    for job in fake.jobs.values():
-        start = dt.datetime.fromisoformat(job["start"])
-        if lo <= start <= hi:
-            rows.append((start, job["jobId"]))
-    return [(start.isoformat(), job_id) for start, job_id in sorted(rows)]
 
 
 async def _iterate(client: HomebaseClient, lo: dt.datetime, hi: dt.datetime) -> list[Job]:
@@ -52,7 +42,7 @@ async def test_request_count_on_sixty_busy_days(
     end = YEAR_START + dt.timedelta(days=60)
     fake.populate(customers=200, jobs=20_000, start=YEAR_START, end=end, distribution=distribution)
     jobs = await _iterate(client, YEAR_START, end)
-    assert _keys(jobs) == _expected(fake, YEAR_START, end)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, end)
     requests, ideal = client.stats["requests"], math.ceil(20_000 / 100)
     print(f"60 days, {distribution}: {requests} requests ({ideal} ideal)")
     assert requests <= ratio * ideal
@@ -71,7 +61,7 @@ async def test_all_jobs_in_the_last_hour_of_a_year(
                 + dt.timedelta(minutes=minute, seconds=second),
             )
     jobs = await _iterate(client, YEAR_START, YEAR_END)
-    assert _keys(jobs) == _expected(fake, YEAR_START, YEAR_END)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, YEAR_END)
     assert len(jobs) == 600
     assert client.stats["requests"] <= 30  # the empty months cost next to nothing
 
@@ -89,7 +79,7 @@ async def test_jobs_sharing_instants_are_split_around_them(
         fake.add_job(cid, start=YEAR_START + dt.timedelta(hours=hour, minutes=7))
     end = YEAR_START + dt.timedelta(days=14)
     jobs = await _iterate(client, YEAR_START, end)
-    assert _keys(jobs) == _expected(fake, YEAR_START, end)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, end)
     assert len(jobs) == 99 + 60 + 80 + 168
 
 
@@ -104,7 +94,9 @@ async def test_more_than_100_at_one_instant_among_others(
         fake.add_job(cid, start=YEAR_START + dt.timedelta(days=day, hours=9))  # one at `instant`
     with pytest.warns(TruncatedResultWarning, match="100 or more jobs start at"):
         jobs = await _iterate(client, YEAR_START, YEAR_END)
-    others = [key for key in _expected(fake, YEAR_START, YEAR_END) if key[0] != instant.isoformat()]
+    others = [
+        key for key in expected_keys(fake, YEAR_START, YEAR_END) if key[0] != instant.isoformat()
+    ]
     assert [key for key in _keys(jobs) if key[0] != instant.isoformat()] == others
     at_instant = [job.job_id for job in jobs if job.start == instant]
     assert len(at_instant) == len(set(at_instant)) == 100
@@ -147,13 +139,13 @@ async def test_exact_with_a_server_that_answers_in_stable_order(client: Homebase
         fake.api_key, base_url="http://127.0.0.1/api/v1", transport=fake.transport()
     ) as hb:
         jobs = await _iterate(hb, YEAR_START, YEAR_END)
-    assert _keys(jobs) == _expected(fake, YEAR_START, YEAR_END)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, YEAR_END)
 
 
 async def test_exact_one_window_at_a_time(fake: FakeHomebase, client: HomebaseClient) -> None:
     fake.populate(customers=50, jobs=3_000, start=YEAR_START, end=YEAR_END, distribution="bursty")
     jobs = [job async for job in client.jobs.iterate(YEAR_START, YEAR_END, concurrency=1)]
-    assert _keys(jobs) == _expected(fake, YEAR_START, YEAR_END)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, YEAR_END)
 
 
 class _Flaky:

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import YEAR_START
+from conftest import YEAR_START, expected_keys
 from homebase_api.models import Job
 
 from homebase_async import HomebaseClient
@@ -22,15 +22,6 @@ from homebase_async.testing._common import Context
 
 ORDERS = ["start", "start_desc", "random", "id", "newest", "stable"]
 END = YEAR_START + dt.timedelta(days=30)
-
-
-def _expected(fake: FakeHomebase, lo: dt.datetime, hi: dt.datetime) -> list[tuple[str, str]]:
-    rows = []
-    for job in fake.jobs.values():
-        start = dt.datetime.fromisoformat(job["start"])
-        if lo <= start <= hi:
-            rows.append((start, job["jobId"]))
-    return [(start.isoformat(), job_id) for start, job_id in sorted(rows)]
 
 
 def _start(job: Job) -> dt.datetime:
@@ -63,7 +54,7 @@ async def test_every_job_once_in_order_under_every_order(order: str, distributio
     async with _client(fake) as hb:
         jobs = [job async for job in hb.jobs.iterate(YEAR_START, END)]
         requests = hb.stats["requests"]
-    assert _keys(jobs) == _expected(fake, YEAR_START, END)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, END)
     # A loose, deterministic sanity bound (the fake is seeded); the bench tracks the targets.
     assert requests <= 4 * math.ceil(3_000 / 100)
 
@@ -103,7 +94,7 @@ async def test_a_server_that_changes_its_order_costs_requests_never_a_job(
     fake = _populated(first, "bursty")
     async with _client(fake, _Switch(fake, after, then)) as hb:
         jobs = [job async for job in hb.jobs.iterate(YEAR_START, END)]
-    assert _keys(jobs) == _expected(fake, YEAR_START, END)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, END)
 
 
 class _Flapping(httpx.AsyncBaseTransport):
@@ -132,7 +123,7 @@ async def test_a_server_that_answers_some_requests_in_another_order_loses_no_job
     fake = _populated("start", "uniform", jobs=6_000)
     async with _client(fake, _Flapping(fake, share, other, seed)) as hb:
         jobs = [job async for job in hb.jobs.iterate(YEAR_START, END)]
-    assert _keys(jobs) == _expected(fake, YEAR_START, END)
+    assert _keys(jobs) == expected_keys(fake, YEAR_START, END)
 
 
 def _sometimes_latest(share: float, seed: int) -> Any:
@@ -168,7 +159,7 @@ async def test_sorted_answers_holding_other_jobs_are_caught(
         fake.api_key, base_url=fake.base_url, transport=fake.transport(), max_concurrency=4
     ) as hb:
         jobs = [job async for job in hb.jobs.iterate(start, end, concurrency=4)]
-    assert _keys(jobs) == _expected(fake, start, end)
+    assert _keys(jobs) == expected_keys(fake, start, end)
 
 
 @pytest.mark.parametrize("order", ["start", "random"])
@@ -188,7 +179,7 @@ async def test_truncation_and_shared_instants_under_an_order(order: str) -> None
     async with _client(fake) as hb:
         with pytest.warns(TruncatedResultWarning):
             jobs = [job async for job in hb.jobs.iterate(YEAR_START, END)]
-    others = [k for k in _expected(fake, YEAR_START, END) if k[0] != busy.isoformat()]
+    others = [k for k in expected_keys(fake, YEAR_START, END) if k[0] != busy.isoformat()]
     assert [k for k in _keys(jobs) if k[0] != busy.isoformat()] == others
     at_busy = [job.job_id for job in jobs if job.start == busy]
     assert len(at_busy) == len(set(at_busy)) == 100
@@ -197,7 +188,7 @@ async def test_truncation_and_shared_instants_under_an_order(order: str) -> None
 @pytest.mark.parametrize("order", ["start", "random"])
 async def test_after_resumes_after_the_last_job_yielded(order: str) -> None:
     fake = _populated(order, "bursty", jobs=1_500)
-    expected = _expected(fake, YEAR_START, END)
+    expected = expected_keys(fake, YEAR_START, END)
     async with _client(fake) as hb:
         first: list[Job] = []
         async with hb.jobs.iterate(YEAR_START, END) as listing:
