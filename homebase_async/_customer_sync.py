@@ -30,7 +30,7 @@ from ._journal import (
     proved_performed,
 )
 from ._ratelimit import Throttle
-from ._settle import Located, create_settled
+from ._settle import KeyTaken, Located, create_settled
 
 if TYPE_CHECKING:
     from ._resources.customers import Customers
@@ -125,7 +125,7 @@ class _Batch:
                 # Its e-mail or phone is taken, by a record that differs: perhaps this item as
                 # the server stored it (a trimmed name, reordered tags). Not "found nowhere":
                 # sending it again could duplicate it.
-                located[index] = _KeyTaken(sorted(found))
+                located[index] = KeyTaken("customers", sorted(found))
             else:
                 located[index] = same
         return located
@@ -133,13 +133,6 @@ class _Batch:
     def close(self) -> None:
         if self.journal is not None:
             self.journal.close()
-
-
-class _KeyTaken(HomebaseError):
-    """Settling found customers with the item's e-mail or phone, none with all its fields."""
-
-    def __init__(self, ids: list[str]) -> None:
-        super().__init__(f"customers {', '.join(ids)} have its e-mail or phone, not all its fields")
 
 
 def _plain(item: object) -> Mapping[str, Any]:

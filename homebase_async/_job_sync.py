@@ -21,7 +21,7 @@ from ._journal import (
     proved_performed,
 )
 from ._ratelimit import Throttle
-from ._settle import Located, create_settled
+from ._settle import KeyTaken, Located, create_settled
 from ._validation import check_text, to_utc
 
 if TYPE_CHECKING:
@@ -132,9 +132,15 @@ async def create_many(
                 if outcome.error is not None or outcome.value is None:
                     located[index] = outcome.error or ValidationError("start", "no answer")
                     continue
-                located[index] = sorted(
-                    str(job.job_id) for job in outcome.value if _found_key(job) == natural[index]
-                )
+                customer = natural[index][0]
+                mine = [job for job in outcome.value if str(job.customer_id) == customer]
+                same = sorted(str(j.job_id) for j in mine if _found_key(j) == natural[index])
+                if mine and not same:
+                    # A job of its customer at its start, with another end or other lines:
+                    # perhaps this one as the server stored it. Sending again could duplicate.
+                    located[index] = KeyTaken("jobs", sorted(str(j.job_id) for j in mine))
+                else:
+                    located[index] = same
             return located
 
         settled = await create_settled(

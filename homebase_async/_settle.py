@@ -30,6 +30,7 @@ from ._ratelimit import Throttle
 
 __all__ = [
     "DEFAULT_SETTLE_DELAY",
+    "KeyTaken",
     "Located",
     "SettledCreates",
     "create_settled",
@@ -44,6 +45,14 @@ DEFAULT_SETTLE_DELAY = 1.0
 
 #: For each item looked up: the ids found with the sent fields, or why the look-up failed.
 Located = dict[int, list[str] | HomebaseError]
+
+
+class KeyTaken(HomebaseError):
+    """Settling found records with the item's natural key but other values: perhaps the item
+    as the server stored it (normalised), so not "found nowhere": never sent again."""
+
+    def __init__(self, kind: str, ids: list[str]) -> None:
+        super().__init__(f"{kind} {', '.join(ids)} have this item's key, not all its values")
 
 
 class _Interrupted(HomebaseError):

@@ -406,3 +406,38 @@ async def test_a_rerun_never_resends_a_create_an_earlier_run_proved(
             assert list(again.outcome_unknown) == [0]
             assert again.outcome_unknown[0].performed is True
     assert len(fake.customers) == 1
+
+
+class _NormalisingJobs(httpx.AsyncBaseTransport):
+    """The fake behind a server that normalises what it stores: line item names capitalised."""
+
+    def __init__(self, fake: FakeHomebase) -> None:
+        self.inner = fake.transport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/jobs"):
+            body = json.loads(request.content)
+            for line in body["lineItems"]:
+                line["name"] = line["name"].capitalize()
+            request = httpx.Request(request.method, request.url, headers=request.headers, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_lost_job_create_found_with_normalised_values_is_never_sent_again() -> None:
+    # The jobs side of the customer case above (found in the before-stop pass): a job of its
+    # customer at its start with other line items was "found nowhere" and sent again.
+    fake = FakeHomebase(seed=9)
+    cid = fake.add_customer(first_name="Jo", email="jo@example.com")
+    start = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+    item = {
+        "customer_id": cid,
+        "start": start,
+        "end": start + dt.timedelta(hours=1),
+        "line_items": [{"name": "window cleaning", "quantity": 1, "unit_price": "80.00"}],
+    }
+    async with _client(fake, transport=_NormalisingJobs(fake)) as hb:
+        fake.set_faults(Faults(drop_after=1.0, paths={"/jobs"}, methods={"POST"}))
+        report = await hb.jobs.create_many([item], settle_delay=0)
+    assert list(report.outcome_unknown) == [0]
+    assert [j["lineItems"][0]["name"] for j in fake.jobs.values()] == ["Window cleaning"]
+    assert _writes(fake) == ["POST /jobs"]
