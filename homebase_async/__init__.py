@@ -2,7 +2,7 @@
 
 from importlib.metadata import version as _version
 
-from ._bulk import CreateReport, SendReport, TruncatedResultWarning, UpsertReport
+from ._bulk import CreateReport, Journal, SendReport, TruncatedResultWarning, UpsertReport
 from ._client import NOT_GIVEN, HomebaseClient, NotGiven
 from ._config import RetryPolicy
 from ._errors import (
@@ -14,6 +14,7 @@ from ._errors import (
     DailyLimitExceededError,
     HomebaseError,
     HostNotFoundError,
+    JournalBusyError,
     JournalError,
     NotFoundError,
     PermissionDeniedError,
@@ -47,6 +48,8 @@ __all__ = [
     "HomebaseClient",
     "HomebaseError",
     "HostNotFoundError",
+    "Journal",
+    "JournalBusyError",
     "JournalError",
     "Listing",
     "LookupResult",

@@ -5,6 +5,8 @@ HomebaseError
 ├── ConfigurationError        bad client settings (no key, insecure URL)
 ├── ClientClosedError         the client was closed, or is used from another event loop
 ├── ValidationError           bad input caught before any request (also a ValueError)
+├── JournalError              a bulk run's journal cannot be opened, read or written
+│   └── JournalBusyError      another run holds the journal's lease (.holder)
 ├── TransportError            network failure or protocol garbage (sanitised cause kept)
 │   ├── RequestTimeoutError   the request's deadline passed (also a TimeoutError)
 │   └── HostNotFoundError     the base URL's host does not resolve (never retried)
@@ -39,6 +41,7 @@ __all__ = [
     "DailyLimitExceededError",
     "HomebaseError",
     "HostNotFoundError",
+    "JournalBusyError",
     "JournalError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -90,6 +93,19 @@ class JournalError(HomebaseError):
     Raised before any request when the journal cannot be opened or read; an item whose
     "in flight" row cannot be committed is not sent and fails with this error.
     """
+
+
+class JournalBusyError(JournalError):
+    """Another run holds the journal's lease: this run sent nothing.
+
+    `holder` says who holds it (pid, host, start time), when the store could tell.
+    """
+
+    def __init__(self, journal: str, holder: Any = None) -> None:
+        who = holder.describe() if holder is not None else "another run"
+        super().__init__(f"journal {journal!r} is in use by {who}; nothing was sent")
+        self.journal = journal
+        self.holder = holder
 
 
 class TransportError(HomebaseError):

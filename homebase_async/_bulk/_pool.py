@@ -1,4 +1,4 @@
-"""The bulk-run primitive, and the reports of bulk writes.
+"""The bulk-run primitive: a worker pool with one outcome per item.
 
 `pool` is the worker pool of every bulk helper (lookups, creates, upserts, sends, lead
 listings): at most `concurrency` units of work at once (fewer while the server is overloaded:
@@ -17,24 +17,15 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 import attrs
-from homebase_api.models import SentMessage
 
-from ._errors import (
-    DailyLimitExceededError,
-    HomebaseError,
-    ValidationError,
-    WriteOutcomeUnknownError,
-)
-from ._ratelimit import AdaptiveLimiter, Throttle
+from .._errors import HomebaseError, ValidationError
+from .._ratelimit import AdaptiveLimiter, Throttle
 
 __all__ = [
-    "CreateReport",
     "Outcome",
     "Progress",
-    "SendReport",
     "Tally",
     "TruncatedResultWarning",
-    "UpsertReport",
     "effective_concurrency",
     "pool",
     "run_bulk",
@@ -160,49 +151,3 @@ async def run_bulk(
 def unique(values: Iterable[T]) -> list[T]:
     """Values in first-seen order without repeats."""
     return list(dict.fromkeys(values))
-
-
-@attrs.frozen(kw_only=True)
-class SendReport:
-    """Where every message of `send_many` ended, keyed by its index in the input.
-
-    `not_sent`: the daily budget ran out first (no request was made for them, or the server
-    said so); `outcome_unknown`: may or may not have gone out, never resent automatically.
-    With a journal, items done by an earlier run are reported here as they ended then.
-    """
-
-    sent: dict[int, SentMessage]
-    not_sent: dict[int, DailyLimitExceededError]
-    failed: dict[int, HomebaseError]
-    outcome_unknown: dict[int, WriteOutcomeUnknownError]
-
-
-@attrs.frozen(kw_only=True)
-class CreateReport:
-    """Where every item of a `create_many` ended, keyed by its index in the input.
-
-    `created` maps to the new record's id (found by settling when the first answer was
-    lost); `failed` items were not created (safe to send again); `outcome_unknown` items may
-    exist on the server and are never sent again automatically.
-    """
-
-    created: dict[int, str]
-    failed: dict[int, HomebaseError]
-    outcome_unknown: dict[int, WriteOutcomeUnknownError]
-
-
-@attrs.frozen(kw_only=True)
-class UpsertReport:
-    """Where every item of `customers.upsert_many` ended, keyed by its index in the input.
-
-    `created`, `updated` and `unchanged` map to the customer's id; `ambiguous` items matched
-    more than one customer (their ids listed; nothing was written); `failed` items were not
-    written; `outcome_unknown` creates may exist on the server (never sent again).
-    """
-
-    created: dict[int, str]
-    updated: dict[int, str]
-    unchanged: dict[int, str]
-    ambiguous: dict[int, list[str]]
-    failed: dict[int, HomebaseError]
-    outcome_unknown: dict[int, WriteOutcomeUnknownError]

@@ -1,0 +1,88 @@
+"""`journal=`: where a bulk run keeps its rows, and how long it waits for the lease.
+
+One obvious way: a file path (SQLite, one machine) or a `postgresql://` URL naming the run
+(`postgresql://user@host/db?run=nightly-acme`, shared by every machine of a task queue). A
+`Journal(location, wait=...)` carries the same location with options.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+
+import attrs
+
+from .._errors import ValidationError
+from ._sqlite import SqliteStore
+from ._store import JournalStore
+
+__all__ = ["Journal", "JournalArg", "as_journal", "open_store", "redact_url"]
+
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def _fspath(value: str | os.PathLike[str]) -> str:
+    # Anything else reaches the validator unchanged, which names it.
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+def _check_location(instance: object, attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            "journal", f"expected a file path or a postgresql:// URL, got {value!r:.80}"
+        )
+    if "\x00" in value:
+        raise ValidationError("journal", "the path contains a NUL character")
+
+
+def _check_wait(instance: object, attribute: object, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ValidationError("journal", f"wait must be a number of seconds >= 0, got {value!r}")
+
+
+@attrs.frozen
+class Journal:
+    """A bulk run's journal: `location` (a path or a `postgresql://...?run=NAME` URL), and
+    `wait`, the seconds to wait for the lease another run holds before `JournalBusyError`."""
+
+    location: str = attrs.field(converter=_fspath, validator=_check_location)
+    wait: float = attrs.field(default=0.0, kw_only=True, validator=_check_wait)
+
+    @property
+    def is_postgres(self) -> bool:
+        return urllib.parse.urlsplit(self.location).scheme in _POSTGRES_SCHEMES
+
+    def __repr__(self) -> str:
+        return f"Journal({redact_url(self.location)!r}, wait={self.wait!r})"
+
+
+#: What `journal=` takes.
+JournalArg = str | os.PathLike[str] | Journal | None
+
+
+def as_journal(value: object) -> Journal | None:
+    """A `journal=` argument as a Journal, or ValidationError (before any request)."""
+    if value is None or isinstance(value, Journal):
+        return value
+    if isinstance(value, str | os.PathLike):
+        return Journal(os.fspath(value))
+    raise ValidationError(
+        "journal", f"expected a file path or a postgresql:// URL, got {value!r:.80}"
+    )
+
+
+def redact_url(location: str) -> str:
+    """A location fit for messages: a URL's password replaced by `***`."""
+    parts = urllib.parse.urlsplit(location)
+    if parts.scheme not in _POSTGRES_SCHEMES or parts.password is None:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def open_store(journal: Journal, *, scope: str) -> JournalStore:
+    """The store behind `journal`; `scope` names the business (a digest of its API key), so
+    one PostgreSQL database serves many businesses without their rows or leases meeting."""
+    if journal.is_postgres:
+        raise ValidationError("journal", "postgresql:// journals arrive in the next step")
+    return SqliteStore(journal.location)

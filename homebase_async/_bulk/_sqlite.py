@@ -1,0 +1,239 @@
+"""The journal store in one SQLite file (standard library, WAL mode), for runs on one machine.
+
+The lease is an OS lock (`flock`) on a file beside the journal, `JOURNAL.lock`: the kernel
+drops it when its holder exits, however it exits, so SIGKILL never leaves a stale lease. The
+lock file also holds the holder's pid, host and start time, for the error a second run gets.
+The journal is meant to be read by people:
+
+    sqlite3 run.journal "SELECT operation, state, outcome, result, item FROM items"
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+import time
+
+from .._errors import JournalBusyError, JournalError
+from ._store import SCHEMA_VERSION, Holder, Row, State
+
+__all__ = ["SqliteStore"]
+
+#: Seconds a commit waits for SQLite's own lock: only readers such as `sqlite3` share a file
+#: whose lease this run holds, and they hold it briefly.
+BUSY_TIMEOUT = 1.0
+#: How often a run given `wait=` tries the lease again.
+POLL = 0.1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+    operation TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    digest    TEXT NOT NULL,
+    state     TEXT NOT NULL,
+    action    TEXT,
+    outcome   TEXT,
+    result    TEXT,
+    error     TEXT,
+    attempts  INTEGER NOT NULL DEFAULT 0,
+    item      TEXT NOT NULL,
+    updated   TEXT NOT NULL,
+    PRIMARY KEY (operation, key)
+);
+"""
+_COLUMNS = "operation, key, digest, state, action, outcome, result, error, attempts, item, updated"
+
+
+class SqliteStore:
+    """A journal file and its lease (see the module docstring)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.name = path
+        self._db: sqlite3.Connection | None = None
+        self._lock_fd: int | None = None
+
+    async def acquire(self, holder: Holder, *, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        while not self._try_lock(holder):
+            if time.monotonic() >= deadline:
+                raise JournalBusyError(self.name, self._holder())
+            await asyncio.sleep(POLL)
+        try:
+            self._open()
+        except BaseException:
+            await self.close()
+            raise
+
+    def _try_lock(self, holder: Holder) -> bool:
+        try:
+            fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise JournalError(f"journal {self.name!r} cannot be locked: {exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except OSError as exc:
+            os.close(fd)
+            raise JournalError(f"journal {self.name!r} cannot be locked: {exc}") from None
+        self._lock_fd = fd
+        with contextlib.suppress(OSError):  # who holds it is a courtesy, the lock is the lease
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(holder.to_json()).encode(), 0)
+        return True
+
+    def _holder(self) -> Holder | None:
+        try:
+            with open(self.path + ".lock", encoding="utf-8") as handle:
+                return Holder(**json.load(handle))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def _open(self) -> None:
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
+        except sqlite3.Error as exc:
+            raise JournalError(f"journal {self.name!r} cannot be opened: {exc}") from None
+        self._db = db
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives the process being killed (what this guards
+            # against); a power cut may lose the last commits.
+            db.execute("PRAGMA synchronous=NORMAL")
+            old = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'items'"
+                " AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'meta')"
+            ).fetchone()
+            if old is not None:
+                raise JournalError(
+                    f"journal {self.name!r} was written by homebase-async 0.2 (rows keyed by "
+                    "content, not identity): finish its run with 0.2, or start a new journal"
+                )
+            db.executescript(_SCHEMA)
+            db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+            (version,) = db.execute(
+                "SELECT value FROM meta WHERE name = 'schema_version'"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise JournalError(f"journal {self.name!r} cannot be opened: {exc}") from None
+        if int(version) > SCHEMA_VERSION:
+            raise JournalError(
+                f"journal {self.name!r} has schema {version}, newer than this SDK's "
+                f"{SCHEMA_VERSION}: upgrade homebase-async"
+            )
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise JournalError(f"journal {self.name!r} is not open")
+        return self._db
+
+    async def read(self, operation: str) -> dict[str, Row]:
+        try:
+            found = self._conn().execute(
+                f"SELECT {_COLUMNS} FROM items WHERE operation = ?", (operation,)
+            )
+            return {row.key: row for row in map(_row, found.fetchall())}
+        except (sqlite3.Error, ValueError) as exc:
+            raise JournalError(f"journal {self.name!r} cannot be read: {exc}") from None
+
+    async def rows(self) -> list[Row]:
+        try:
+            found = self._conn().execute(
+                f"SELECT {_COLUMNS} FROM items ORDER BY operation, updated"
+            )
+            return list(map(_row, found.fetchall()))
+        except (sqlite3.Error, ValueError) as exc:
+            raise JournalError(f"journal {self.name!r} cannot be read: {exc}") from None
+
+    async def start(self, row: Row) -> None:
+        self._write(
+            "INSERT INTO items (operation, key, digest, state, action, attempts, item, updated)"
+            " VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+            " ON CONFLICT (operation, key) DO UPDATE SET digest = excluded.digest,"
+            " state = excluded.state, action = excluded.action, outcome = NULL,"
+            " result = NULL, error = NULL, attempts = attempts + 1, item = excluded.item,"
+            " updated = excluded.updated",
+            (
+                row.operation,
+                row.key,
+                row.digest,
+                State.IN_FLIGHT,
+                row.action,
+                row.item,
+                row.updated,
+            ),
+            "cannot record an item in flight",
+        )
+
+    async def finish(self, row: Row) -> None:
+        self._write(
+            "INSERT INTO items (operation, key, digest, state, action, outcome, result, error,"
+            " item, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (operation, key) DO UPDATE SET digest = excluded.digest,"
+            " state = excluded.state, action = COALESCE(excluded.action, items.action),"
+            " outcome = excluded.outcome, result = excluded.result, error = excluded.error,"
+            " item = excluded.item, updated = excluded.updated",
+            (
+                row.operation,
+                row.key,
+                row.digest,
+                row.state,
+                row.action,
+                row.outcome,
+                row.result,
+                row.error,
+                row.item,
+                row.updated,
+            ),
+            "missed an outcome",
+        )
+
+    async def resolve(self, operation: str, key: str, state: State, note: str) -> bool:
+        cursor = self._write(
+            "UPDATE items SET state = ?, error = ?, outcome = CASE WHEN ? = 'done'"
+            " THEN COALESCE(outcome, action) ELSE outcome END"
+            " WHERE operation = ? AND key = ? AND state IN ('in_flight', 'outcome_unknown')",
+            (state, note, state, operation, key),
+            "cannot be resolved",
+        )
+        return cursor.rowcount == 1
+
+    def _write(self, sql: str, values: tuple[object, ...], what: str) -> sqlite3.Cursor:
+        try:
+            return self._conn().execute(sql, values)
+        except sqlite3.Error as exc:
+            raise JournalError(f"journal {self.name!r} {what}: {exc}") from None
+
+    async def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+
+def _row(values: tuple[object, ...]) -> Row:
+    op, key, digest, state, action, outcome, result, error, attempts, item, updated = values
+    return Row(
+        operation=str(op),
+        key=str(key),
+        digest=str(digest),
+        state=State(str(state)),
+        action=None if action is None else str(action),
+        outcome=None if outcome is None else str(outcome),
+        result=None if result is None else str(result),
+        error=None if error is None else str(error),
+        attempts=int(attempts),  # type: ignore[call-overload]
+        item=str(item),
+        updated=str(updated),
+    )
