@@ -202,12 +202,20 @@ class SqliteStore:
             "missed an outcome",
         )
 
-    async def resolve(self, operation: str, key: str, state: State, note: str) -> bool:
+    async def resolve(
+        self,
+        operation: str,
+        key: str,
+        *,
+        state: State,
+        outcome: str | None,
+        result: str | None,
+        note: str,
+    ) -> bool:
         cursor = self._write(
-            "UPDATE items SET state = ?, error = ?, outcome = CASE WHEN ? = 'done'"
-            " THEN COALESCE(outcome, action) ELSE outcome END"
+            "UPDATE items SET state = ?, outcome = ?, result = ?, error = ?"
             " WHERE operation = ? AND key = ? AND state IN ('in_flight', 'outcome_unknown')",
-            (state, note, state, operation, key),
+            (state, outcome, result, note, operation, key),
             "cannot be resolved",
         )
         return cursor.rowcount == 1
