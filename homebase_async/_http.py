@@ -5,6 +5,13 @@
   type says whether the request can have reached the server, with a sanitised message and no
   chained cause (aiohttp's errors carry the request headers, the API key among them, in their
   repr). `map_transport_error` then turns those into the SDK's errors, in one place.
+* Proxies: `resolve_proxy` picks the one proxy of a client (the `proxy=` setting, else the
+  environment's `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` unless `NO_PROXY` names the host), and
+  `build_transport` gives it to either backend (httpx ignores the environment once it is handed
+  a transport, and httpx-aiohttp never reads it). A connection failure to the proxy names the
+  proxy (without its credentials), not the API's host.
+* `RedactQueries` (a logging filter on httpx's loggers) keeps query strings, which hold
+  e-mails and phones, out of httpx's own INFO line "HTTP Request: GET ...".
 * `response_hook` (an httpx response hook) reads every body with a size bound, counted after
   decompression, and turns non-2xx statuses into typed errors before the generated code sees
   them, including non-IANA ones such as 520 that the generated `HTTPStatus(...)` call cannot
@@ -14,22 +21,32 @@
 from __future__ import annotations
 
 import contextvars
-import ipaddress
+import errno
 import logging
+import re
 import socket
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Literal
 from urllib.parse import urlsplit
 
 import attrs
 import httpx
 
-from ._config import DEFAULT_MAX_RESPONSE_SIZE
+from ._config import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    HttpBackend,
+    Settings,
+    check_base_url,
+    check_proxy,
+    proxy_label,
+)
 from ._errors import (
     MAX_ERROR_BYTES,
     ConfigurationError,
+    ConnectRefusedError,
     HomebaseError,
     HostNotFoundError,
+    ProxyError,
     RequestTimeoutError,
     ResponseTooLargeError,
     TransportError,
@@ -42,17 +59,19 @@ __all__ = [
     "Exchange",
     "GuardedTransport",
     "HttpBackend",
+    "RedactQueries",
     "build_httpx_client",
     "build_transport",
     "check_base_url",
     "current_exchange",
+    "install_log_redaction",
     "map_transport_error",
     "raise_for_status",
     "request_not_sent",
+    "resolve_proxy",
     "response_hook",
 ]
 
-HttpBackend = Literal["httpx", "aiohttp"]
 EventHook = Callable[..., Awaitable[object]]
 _log = logging.getLogger("homebase_async")
 
@@ -74,6 +93,22 @@ class _HostNotFound(httpx.ConnectError):
     """A name lookup failed: nothing was sent, and trying again will not help."""
 
 
+class _Refused(httpx.ConnectError):
+    """The host answered the connection with a refusal: nothing listens on that port."""
+
+
+class _ProxyFailed(httpx.ConnectError):
+    """The proxy could not be reached (nothing was sent to the API)."""
+
+    def __init__(self, message: str, *, request: httpx.Request, cause: httpx.ConnectError) -> None:
+        super().__init__(message, request=request)
+        self.refused = isinstance(cause, _Refused)
+        self.not_found = isinstance(cause, _HostNotFound)
+
+
+_REFUSED_NAMES = {"ConnectionRefusedError"}
+
+
 def _chain(exc: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []
     current: BaseException | None = exc
@@ -83,25 +118,62 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _translate(exc: Exception, request: httpx.Request) -> httpx.TransportError:
-    """The httpx error that says what `exc`, from inside a transport, means for this request."""
+def _scrub(text: str, request: httpx.Request) -> str:
+    """`text` without the request's API key, as sent or as a repr shows it (escaped)."""
+    key = request.headers.get("x-api-key")
+    if key:
+        for form in {key, repr(key)[1:-1], repr(key.encode("latin-1", "replace"))[2:-1]}:
+            if form:
+                text = text.replace(form, "***")
+    return text
+
+
+def _translate(
+    exc: Exception, request: httpx.Request, proxy: str | None = None
+) -> httpx.TransportError:
+    """The httpx error that says what `exc`, from inside a transport, means for this request.
+
+    With `proxy`, a failure to connect is the proxy's: nothing reached the API's host.
+    """
+    error = _translate_plain(exc, request)
+    if proxy is not None and isinstance(error, httpx.ConnectError):
+        what = (
+            "connection refused"
+            if isinstance(error, _Refused)
+            else "host not found"
+            if isinstance(error, _HostNotFound)
+            else "cannot connect"
+        )
+        return _ProxyFailed(f"proxy {proxy_label(proxy)}: {what}", request=request, cause=error)
+    return error
+
+
+def _translate_plain(exc: Exception, request: httpx.Request) -> httpx.TransportError:
     chain = _chain(exc)
     names = {type(e).__name__ for e in chain}
-    detail = f"{type(exc).__name__}: {exc}"[:300]
+    detail = _scrub(f"{type(exc).__name__}: {exc}", request)[:300]
     if any(isinstance(e, socket.gaierror) for e in chain) or "ClientConnectorDNSError" in names:
         return _HostNotFound(f"cannot resolve the host of {request.url.host!r}", request=request)
+    if any(isinstance(e, OSError) and e.errno == errno.ECONNREFUSED for e in chain) or (
+        names & _REFUSED_NAMES
+    ):
+        where = f"{request.url.host}:{request.url.port or _default_port(request.url.scheme)}"
+        return _Refused(f"connection refused by {where}", request=request)
     aiohttp = _aiohttp_in(chain)
     if aiohttp is not None:
         return _translate_aiohttp(aiohttp, detail, request)
     if isinstance(exc, httpx.TransportError):
-        # httpx's own mapping is exact; only the message is rebuilt, without the cause.
-        return type(exc)(str(exc) or type(exc).__name__, request=request)
+        # httpx's own mapping is exact; only the message is rebuilt, without the cause (and
+        # without the key: h11 quotes an illegal header value in full).
+        return type(exc)(_scrub(str(exc), request) or type(exc).__name__, request=request)
     if isinstance(exc, TimeoutError):
         return httpx.ReadTimeout(detail, request=request)
-    if isinstance(exc, ConnectionRefusedError):
-        return httpx.ConnectError(detail, request=request)
     # Anything else from a transport means the peer sent something that is not HTTP.
     return httpx.RemoteProtocolError(f"invalid response ({detail})", request=request)
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
 
 
 def _aiohttp_in(chain: Sequence[BaseException]) -> BaseException | None:
@@ -175,15 +247,17 @@ class _GuardedStream(httpx.AsyncByteStream):
 class GuardedTransport(httpx.AsyncBaseTransport):
     """Any transport, with every error it raises translated (see the module docstring)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, *, proxy: str | None = None) -> None:
         self.inner = inner
+        #: The proxy every request goes through, if any: its failures are named as its own.
+        self.proxy = proxy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         error: httpx.TransportError | None = None
         try:
             response = await self.inner.handle_async_request(request)
         except Exception as exc:
-            error = _translate(exc, request)
+            error = _translate(exc, request, self.proxy)
         if error is not None:
             raise error
         assert isinstance(response.stream, httpx.AsyncByteStream)
@@ -197,46 +271,74 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         try:
             await self.inner.aclose()
         except Exception as exc:
-            error = _translate(exc, httpx.Request("GET", "http://closing.invalid/"))
+            error = _translate_plain(exc, httpx.Request("GET", "http://closing.invalid/"))
         if error is not None:
             _log.debug("closing the transport failed: %s", error)
 
 
-def check_base_url(base_url: str) -> str:
-    """Refuse plain HTTP except to this machine: the API key travels in a header."""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"base_url must be an http(s) URL, got {base_url!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ConfigurationError(
-            "base_url must use https (plain http is allowed only to a loopback host): "
-            f"{parts.scheme}://{parts.hostname}"
-        )
-    return base_url.rstrip("/")
+def resolve_proxy(settings: Settings) -> str | None:
+    """The proxy of a client: `proxy=`, else (with `trust_env`) the environment's for its URL.
 
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+    As httpx and aiohttp read it: `HTTPS_PROXY` for an https URL, `HTTP_PROXY` for http,
+    `ALL_PROXY` for either (upper or lower case), none when `NO_PROXY` names the host (or a
+    domain it is in, or `*`). The URL is the client's one base URL, so it is decided once.
+    """
+    if settings.proxy is not None or not settings.trust_env:
+        return settings.proxy
+    proxies = urllib.request.getproxies_environment()
+    parts = urlsplit(settings.base_url)
+    found = proxies.get(parts.scheme) or proxies.get("all")
+    if not found:
+        return None
+    host = parts.hostname or ""
+    if _bypass(host, parts.port, proxies.get("no", "")):
+        return None
+    if "://" not in found:
+        found = f"http://{found}"  # as curl and httpx read a bare host:port
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        return check_proxy(found)
+    except ConfigurationError as exc:
+        raise ConfigurationError(
+            f"{exc} (from the environment; trust_env=False ignores it)"
+        ) from None
 
 
-def build_transport(
-    backend: HttpBackend | str, max_concurrency: int, keepalive_expiry: float
-) -> httpx.AsyncBaseTransport:
+def _bypass(host: str, port: int | None, no_proxy: str) -> bool:
+    """Whether NO_PROXY names the host: `*`, the host (with or without its port), a domain
+    it is in (with or without a leading dot), as curl, httpx and aiohttp read it."""
+    host = host.lower()
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        entry = entry.split("://", 1)[-1].lstrip(".")
+        if entry == "*":
+            return True
+        if entry and (entry in (host, f"{host}:{port}") or host.endswith("." + entry)):
+            return True
+    return False
+
+
+def build_transport(settings: Settings) -> httpx.AsyncBaseTransport:
     """A pooled transport with as many kept-alive connections as requests in flight."""
+    return _pool(
+        settings.http_backend,
+        settings.max_concurrency,
+        settings.keepalive_expiry,
+        resolve_proxy(settings),
+    )
+
+
+def _pool(
+    backend: HttpBackend | str, max_concurrency: int, keepalive_expiry: float, proxy: str | None
+) -> httpx.AsyncBaseTransport:
     # Keeping fewer idle connections than the cap would make every burst reconnect.
     limits = httpx.Limits(
         max_connections=max_concurrency,
         max_keepalive_connections=max_concurrency,
         keepalive_expiry=keepalive_expiry,
     )
+    via = httpx.Proxy(proxy) if proxy else None
     if backend == "httpx":
         # retries=1 lets httpcore retry a failed *connect*, which never reached the server.
-        return httpx.AsyncHTTPTransport(limits=limits, retries=1)
+        return httpx.AsyncHTTPTransport(limits=limits, retries=1, proxy=via)
     if backend == "aiohttp":
         try:
             from httpx_aiohttp import AiohttpTransport
@@ -244,7 +346,7 @@ def build_transport(
             raise ConfigurationError(
                 'http_backend="aiohttp" needs the extra: pip install "homebase-async[aiohttp]"'
             ) from None
-        return AiohttpTransport(limits=limits)
+        return AiohttpTransport(limits=limits, proxy=via)
     raise ConfigurationError(f'http_backend must be "httpx" or "aiohttp", got {backend!r}')
 
 
@@ -309,31 +411,59 @@ raise_for_status = response_hook(DEFAULT_MAX_RESPONSE_SIZE)
 
 
 def build_httpx_client(
+    settings: Settings,
     *,
-    base_url: str,
-    api_key: str,
-    timeout: httpx.Timeout,
     transport: httpx.AsyncBaseTransport,
     user_agent: str,
-    max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
-    headers: Mapping[str, str] | None = None,
     event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
 ) -> httpx.AsyncClient:
     """An AsyncClient over a shared transport; it never follows redirects (the key would).
 
     The users' `event_hooks` run before the SDK's own response hook, so they see every
-    response, errors included.
+    response, errors included. The proxy lives in the transport (`build_transport`), so the
+    AsyncClient itself never reads the environment.
     """
     hooks = {key: list(value) for key, value in (event_hooks or {}).items()}
-    hooks.setdefault("response", []).append(response_hook(max_response_size))
+    hooks.setdefault("response", []).append(response_hook(settings.max_response_size))
     return httpx.AsyncClient(
-        base_url=base_url,
-        headers={**(headers or {}), "x-api-key": api_key, "user-agent": user_agent},
-        timeout=timeout,
+        base_url=settings.base_url,
+        headers={**settings.headers, "x-api-key": settings.api_key, "user-agent": user_agent},
+        timeout=settings.timeout,
         transport=transport,
         follow_redirects=False,
         event_hooks=hooks,
+        trust_env=False,
     )
+
+
+_QUERY = re.compile(r"\?[^\s\"']*")
+
+
+class RedactQueries(logging.Filter):
+    """Replaces query strings in a log record's message by `?…` (they hold e-mails, phones).
+
+    httpx logs every request at INFO as `HTTP Request: GET URL "HTTP/1.1 200 OK"`: with the
+    SDK's lookups, that URL carries the identifiers looked up. Installed on httpx's logger by
+    every client, so it applies whoever configures logging.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(("httpx", "httpcore")) and record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            if any(isinstance(a, httpx.URL) or "?" in str(a) for a in args):
+                record.msg = _QUERY.sub("?…", record.getMessage())
+                record.args = None
+        return True
+
+
+_REDACT = RedactQueries()
+
+
+def install_log_redaction() -> None:
+    """Put `RedactQueries` on httpx's request logger (once; idempotent)."""
+    log = logging.getLogger("httpx")
+    if _REDACT not in log.filters:
+        log.addFilter(_REDACT)
 
 
 def request_not_sent(exc: BaseException) -> bool:
@@ -348,8 +478,13 @@ def map_transport_error(exc: Exception) -> HomebaseError:
     if isinstance(exc, HomebaseError):
         return exc
     name = type(exc).__name__
-    if isinstance(exc, _HostNotFound):
-        error: HomebaseError = HostNotFoundError(f"{exc}: check the base URL")
+    error: HomebaseError
+    if isinstance(exc, _ProxyFailed):
+        error = ProxyError(f"{exc}: check the proxy setting (proxy=, HTTPS_PROXY, HTTP_PROXY)")
+    elif isinstance(exc, _HostNotFound):
+        error = HostNotFoundError(f"{exc}: check the base URL")
+    elif isinstance(exc, _Refused):
+        error = ConnectRefusedError(f"{exc}: is the server running, is the port right?")
     elif isinstance(exc, httpx.TimeoutException):
         error = RequestTimeoutError(f"request timed out ({name})")
     else:

@@ -10,7 +10,15 @@ Each SDK call is one loop of attempts (`Requester.call`). An attempt is two stag
    body has the wrong shape" become `UnexpectedResponseError`; the same exception raised
    before a 2xx response arrived is a bug and propagates as it is.
 
-Every retry decision is a pure function of `_retry`; stamina does the sleeping.
+Every retry decision is a pure function of `_retry`, and `Requester._retry` is the one loop
+that acts on them: a plain loop whose sleep is `_retry.retry_sleep` (replaceable, so tests run
+without sleeping). There is no retry library under it: the decisions (which failure, how long,
+`Retry-After`, the budget, the time limit) were already all ours, and the first attempt runs
+with no retry machinery at all, which is most calls (see the README's "Retries").
+
+`aclose()` with calls in flight: every task inside `Requester.call` is registered in the
+client's `ClientState`; closing cancels them, and the cancellation ends here as
+`ClientClosedError` (a write whose request may have gone out: `WriteOutcomeUnknownError`).
 """
 
 from __future__ import annotations
@@ -24,11 +32,10 @@ from typing import Any, TypeVar
 
 import attrs
 import httpx
-import stamina
 from homebase_api.client import AuthenticatedClient
 from homebase_api.types import Response
 
-from ._config import RetryPolicy
+from ._config import RetryPolicy, Settings
 from ._errors import (
     APIStatusError,
     ClientClosedError,
@@ -48,16 +55,27 @@ from ._retry import (
     Kind,
     RetryBudget,
     Stop,
+    backoff,
     is_sms_quota,
     next_wait,
     outcome_unknown,
     overload_pause,
+    retry_sleep,
     retryable,
     server_wait,
 )
+from ._sms_budget import BudgetTracker
 from ._telemetry import Telemetry
 
-__all__ = ["SHAPE_ERRORS", "Capture", "ClientState", "Operation", "Requester", "raw_capture"]
+__all__ = [
+    "SHAPE_ERRORS",
+    "Capture",
+    "ClientState",
+    "Operation",
+    "Requester",
+    "Shared",
+    "raw_capture",
+]
 
 _log = logging.getLogger("homebase_async")
 T = TypeVar("T")
@@ -77,12 +95,33 @@ class Operation:
     sms: bool = False
 
 
+_CLOSING = "homebase_async: the client was closed"
+
+
 @attrs.define
 class ClientState:
-    """Whether a client may still be used, and the event loop it belongs to."""
+    """Whether a client may still be used, its event loop, and the tasks inside a call."""
 
     closed: bool = False
     loop: asyncio.AbstractEventLoop | None = None
+    #: Tasks inside `Requester.call` now, with how many calls each runs (nested: a hook's).
+    calls: dict[asyncio.Task[Any], int] = attrs.field(factory=dict)
+    #: The tasks `close` cancelled; their cancellation becomes ClientClosedError.
+    cancelled: set[asyncio.Task[Any]] = attrs.field(factory=set)
+
+    def close(self) -> None:
+        """Mark closed and cancel every call in flight (not the caller's own task)."""
+        self.closed = True
+        me = asyncio.current_task()
+        for task in list(self.calls):
+            if task is not me and not task.done():
+                self.cancelled.add(task)
+                task.cancel(_CLOSING)
+
+    def closed_error(self) -> ClientClosedError:
+        return ClientClosedError(
+            "this HomebaseClient was closed (aclose()) while the call was in flight"
+        )
 
     def check(self) -> None:
         if self.closed:
@@ -107,6 +146,8 @@ class _Call:
     op: Operation
     attempts: int = 0
     response: httpx.Response | None = None
+    #: Whether an attempt is sending now (a write cancelled then may have gone out).
+    sending: bool = False
 
 
 def _status_of(exc: HomebaseError) -> int | str:
@@ -129,33 +170,86 @@ raw_capture: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
 )
 
 
+@attrs.define(kw_only=True)
+class Shared:
+    """What a client and its `with_options` copies share at run time (settings aside)."""
+
+    transport: httpx.AsyncBaseTransport
+    owns_transport: bool
+    permits: asyncio.Semaphore
+    budget: RetryBudget
+    sms: BudgetTracker
+    events: Events
+    httpx_hooks: dict[str, list[Callable[..., object]]]
+    telemetry: Telemetry
+    throttle: Throttle = attrs.field(factory=Throttle)
+    state: ClientState = attrs.field(factory=ClientState)
+
+
 @attrs.define
 class Requester:
     """Sends generated-client calls with the client-wide permit, retries and error mapping."""
 
     raw: AuthenticatedClient
-    policy: RetryPolicy | None
-    budget: RetryBudget
-    permits: asyncio.Semaphore
-    max_concurrency: int
-    throttle: Throttle = attrs.field(factory=Throttle)
-    state: ClientState = attrs.field(factory=ClientState)
-    #: The whole request's deadline (connect, send, headers and body), in seconds.
-    deadline: float | None = None
-    events: Events = attrs.field(factory=Events)
-    telemetry: Telemetry | None = None
+    settings: Settings
+    shared: Shared
     #: Counters for reports and benchmarks: logical calls, attempts, retries.
     stats: dict[str, int] = attrs.field(factory=lambda: {"calls": 0, "attempts": 0, "retries": 0})
 
+    @property
+    def policy(self) -> RetryPolicy | None:
+        return self.settings.retry
+
+    @property
+    def max_concurrency(self) -> int:
+        return self.settings.max_concurrency
+
+    @property
+    def throttle(self) -> Throttle:
+        return self.shared.throttle
+
+    @property
+    def budget(self) -> RetryBudget:
+        return self.shared.budget
+
+    @property
+    def permits(self) -> asyncio.Semaphore:
+        return self.shared.permits
+
     async def call(self, op: Operation, send: Send) -> Response[Any]:
         """Run `send` under the retry policy; raise the typed error of the last failure."""
-        self.state.check()
+        state = self.shared.state
+        state.check()
         self.stats["calls"] += 1
         call = _Call(op)
-        telemetry = self.telemetry
-        if telemetry is None or not telemetry.active:
-            return await self._call(call, send)
-        with telemetry.call(op) as outcome:
+        task = asyncio.current_task()
+        assert task is not None  # state.check() found a running loop
+        calls = state.calls
+        calls[task] = calls.get(task, 0) + 1
+        try:
+            telemetry = self.shared.telemetry
+            if not telemetry.active:
+                return await self._call(call, send)
+            return await self._traced(telemetry, call, send)
+        except asyncio.CancelledError:
+            if task not in state.cancelled:
+                raise
+            # Cancelled by aclose(), not by the caller: the call ends as closed.
+            state.cancelled.discard(task)
+            task.uncancel()
+            closed = state.closed_error()
+            if op.kind is Kind.WRITE and call.sending:
+                raise WriteOutcomeUnknownError(op.name, closed) from None
+            raise closed from None
+        finally:
+            left = calls[task] - 1
+            if left:
+                calls[task] = left
+            else:
+                del calls[task]
+
+    async def _traced(self, telemetry: Telemetry, call: _Call, send: Send) -> Response[Any]:
+        with telemetry.call(call.op) as outcome:
             try:
                 response = await self._call(call, send)
             except HomebaseError as exc:
@@ -174,13 +268,13 @@ class Requester:
             capture.call = call
         try:
             try:
-                # The first attempt runs outside stamina: entering a retry context cost about
-                # 7 % of a sequential loopback call in `make bench`, and most calls need none.
+                # The first attempt needs no retry state at all: most calls end here.
                 return await self._attempt(call, send)
             except HomebaseError as first:
-                if self.policy is None:
+                policy = self.settings.retry
+                if policy is None:
                     raise
-                return await self._retry(call, send, self.policy, first)
+                return await self._retry(call, send, policy, first)
         except HomebaseError as exc:
             if outcome_unknown(exc, op.kind):
                 # A success status proves the write, whatever became of its body afterwards.
@@ -190,45 +284,30 @@ class Requester:
             raise
 
     async def _retry(
-        self, call: _Call, send: Send, policy: RetryPolicy, first: HomebaseError
+        self, call: _Call, send: Send, policy: RetryPolicy, failure: HomebaseError
     ) -> Response[Any]:
+        """The attempts after the first: decide, sleep, try again, until success or a stop."""
         op = call.op
         started = time.monotonic()
-        pending: HomebaseError | None = first
-
-        def decide(exc: Exception) -> bool | float:
+        while True:
             wait = next_wait(
-                exc,
+                failure,
                 op.kind,
                 policy,
                 attempt=call.attempts,
                 elapsed=time.monotonic() - started,
-                budget_allows=self.budget.allows_retry,
+                budget_allows=self.shared.budget.allows_retry,
             )
             if isinstance(wait, Stop):
-                self._give_up(call, exc, wait.reason)
-                return False
+                self._give_up(call, failure, wait.reason)
+                raise failure
             self.stats["retries"] += 1
-            self._scheduled(call, exc, wait)
-            return wait
-
-        async for attempt in stamina.retry_context(
-            on=decide,
-            # The caps are decided in `next_wait`; stamina's own are only a backstop.
-            attempts=policy.max_attempts,
-            timeout=None,
-            wait_initial=policy.initial_backoff,
-            wait_max=policy.max_backoff,
-            wait_jitter=policy.jitter,
-        ):
-            with attempt:
-                if pending is not None:
-                    # stamina's first attempt is the one already made: it decides on that
-                    # failure, sleeps, and counts it against the attempt cap.
-                    failure, pending = pending, None
-                    raise failure
+            self._scheduled(call, failure, wait)
+            await retry_sleep(wait)
+            try:
                 return await self._attempt(call, send)
-        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+            except HomebaseError as exc:
+                failure = exc
 
     async def _attempt(self, call: _Call, send: Send) -> Response[Any]:
         op = call.op
@@ -238,14 +317,17 @@ class Requester:
         token = current_exchange.set(exchange)
         started = time.perf_counter()
         status: int | str = "-"
+        shared = self.shared
         try:
-            async with self.permits:
+            async with shared.permits:
+                call.sending = True
                 response = await self._send(op, send, exchange)
             status = response.status_code
         except HomebaseError as exc:
             status = _status_of(exc)
             raise self._failed(op, exc) from exc.__cause__
         finally:
+            call.sending = False
             current_exchange.reset(token)
             call.response = exchange.response or call.response
             if _log.isEnabledFor(logging.DEBUG):
@@ -260,14 +342,15 @@ class Requester:
                     time.perf_counter() - started,
                     f" request_id={request_id}" if request_id else "",
                 )
-        self.budget.on_success()
-        self.throttle.on_success()
+        shared.budget.on_success()
+        shared.throttle.on_success()
         return response
 
     async def _send(self, op: Operation, send: Send, exchange: Exchange) -> Response[Any]:
         """One attempt's two stages; see the module docstring."""
+        limit = self.settings.deadline
         try:
-            async with asyncio.timeout(self.deadline) as deadline:
+            async with asyncio.timeout(limit) as deadline:
                 return await send(self.raw)
         except HomebaseError:
             raise
@@ -277,7 +360,7 @@ class Requester:
             if not deadline.expired():
                 raise
             raise RequestTimeoutError(
-                f"{op.name}: no complete answer within the {self.deadline:g}s timeout"
+                f"{op.name}: no complete answer within the {limit:g}s timeout"
             ) from exc
         except SHAPE_ERRORS as exc:
             received = exchange.response
@@ -299,12 +382,14 @@ class Requester:
             quota.__cause__ = error.__cause__
             error = quota
         if retryable(error, op.kind):
-            self.budget.on_failure()
-        pause = overload_pause(error, self.policy)
+            self.shared.budget.on_failure()
+        pause = overload_pause(error, self.settings.retry)
         if pause is not None:
-            self.throttle.on_overload(pause)
+            self.shared.throttle.on_overload(pause)
             if pause:
-                self.events.emit(SdkEvent(kind="pause", operation=op.name, attempt=0, wait=pause))
+                self.shared.events.emit(
+                    SdkEvent(kind="pause", operation=op.name, attempt=0, wait=pause)
+                )
         return error
 
     def _scheduled(self, call: _Call, exc: Exception, wait: float) -> None:
@@ -319,9 +404,10 @@ class Requester:
                 wait,
                 " (Retry-After)" if server_wait(exc) is not None else "",
             )
-        if self.events.hooks:
+        events = self.shared.events
+        if events.hooks:
             error = exc if isinstance(exc, HomebaseError) else None
-            self.events.emit(
+            events.emit(
                 SdkEvent(
                     kind="retry", operation=op.name, attempt=call.attempts, error=error, wait=wait
                 )
@@ -330,9 +416,10 @@ class Requester:
     def _give_up(self, call: _Call, exc: Exception, reason: str) -> None:
         if reason != "not retryable":
             _log.info("%s %s: %s, not retrying", call.op.method, call.op.path, reason)
-        if self.events.hooks:
+        events = self.shared.events
+        if events.hooks:
             error = exc if isinstance(exc, HomebaseError) else None
-            self.events.emit(
+            events.emit(
                 SdkEvent(
                     kind="give_up",
                     operation=call.op.name,
@@ -346,19 +433,25 @@ class Requester:
         """`read` (a bulk read that already had its retries), made up to `rounds` more times
         while it fails transiently and the retry budget allows: each round counts as a retry.
 
-        With retries off it is made once.
+        With retries off it is made once. A round is paid for like any retry: it needs the
+        budget's permission, spends a token of it, and waits the policy's backoff first.
         """
+        budget = self.shared.budget
         for round_ in range(rounds + 1):
             try:
                 return await read()
             except HomebaseError as exc:
+                policy = self.settings.retry
                 if (
-                    self.policy is None
+                    policy is None
                     or round_ >= rounds
                     or not retryable(exc, Kind.READ)
-                    or not self.budget.allows_retry
+                    or not budget.allows_retry
                 ):
                     raise
+                budget.on_failure()
                 self.stats["retries"] += 1
-                _log.info("bulk read failed (%s), asking again", type(exc).__name__)
+                wait = backoff(policy, round_ + 1)
+                _log.info("bulk read failed (%s), asking again in %.2fs", type(exc).__name__, wait)
+                await retry_sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover

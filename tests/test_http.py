@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from _support import API_KEY, BASE_URL, PING, ok, url
@@ -14,6 +16,7 @@ from homebase_async import (
     RequestTimeoutError,
     TransportError,
 )
+from homebase_async._config import DEFAULT_MAX_RESPONSE_SIZE, Settings
 from homebase_async._errors import BadRequestError, RateLimitError, ServerError
 from homebase_async._http import (
     _translate,
@@ -71,9 +74,28 @@ def test_a_trailing_slash_is_dropped() -> None:
     assert check_base_url("https://example.com/api/v1/") == "https://example.com/api/v1"
 
 
+def settings(**changes: Any) -> Settings:
+    """A client's settings with the defaults, changed by `changes`."""
+    base: dict[str, Any] = {
+        "api_key": API_KEY,
+        "base_url": BASE_URL,
+        "timeout": 3.0,
+        "retry": None,
+        "headers": {},
+        "max_concurrency": 16,
+        "max_response_size": DEFAULT_MAX_RESPONSE_SIZE,
+        "keepalive_expiry": 5.0,
+        "budget_max_age": 300.0,
+        "http_backend": "httpx",
+        "proxy": None,
+        "trust_env": True,
+    }
+    return Settings(**{**base, **changes})
+
+
 @pytest.mark.parametrize("cap", [1, 7, 64])
 def test_the_pool_matches_the_concurrency(cap: int) -> None:
-    transport = build_transport("httpx", cap, 5.0)
+    transport = build_transport(settings(max_concurrency=cap))
     assert isinstance(transport, httpx.AsyncHTTPTransport)
     pool = transport._pool
     assert pool._max_connections == cap
@@ -83,20 +105,18 @@ def test_the_pool_matches_the_concurrency(cap: int) -> None:
 
 def test_aiohttp_backend_pool() -> None:
     pytest.importorskip("httpx_aiohttp")
-    transport = build_transport("aiohttp", 3, 5.0)
+    transport = build_transport(settings(http_backend="aiohttp", max_concurrency=3))
     assert isinstance(transport, httpx.AsyncBaseTransport)
 
 
 def test_unknown_backend() -> None:
     with pytest.raises(ConfigurationError):
-        build_transport("requests", 3, 5.0)  # type: ignore[arg-type]
+        build_transport(settings(http_backend="requests"))
 
 
 def test_the_client_never_follows_redirects() -> None:
     client = build_httpx_client(
-        base_url=BASE_URL,
-        api_key=API_KEY,
-        timeout=httpx.Timeout(3.0),
+        settings(timeout=httpx.Timeout(3.0)),
         transport=httpx.MockTransport(lambda request: httpx.Response(200)),
         user_agent="ua",
     )

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-import stamina
 from _support import API_KEY, BASE_URL, CUSTOMER, PING, SENT, expect_sms_budget, fail, ok, url
 from pytest_httpx import HTTPXMock
 
@@ -31,7 +30,13 @@ from homebase_async import (
 )
 from homebase_async._http import map_transport_error
 from homebase_async._ratelimit import parse_retry_after
-from homebase_async._retry import Kind, RetryBudget, outcome_unknown, retry_wait
+from homebase_async._retry import (
+    Kind,
+    replace_retry_sleep,
+    RetryBudget,
+    outcome_unknown,
+    retry_wait,
+)
 
 READ, UPDATE, WRITE = Kind.READ, Kind.UPDATE, Kind.WRITE
 REQ = httpx.Request("GET", "https://x.test/")
@@ -207,7 +212,7 @@ def test_parse_retry_after(header: str | None, seconds: float | None) -> None:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """Real backoff computation (stamina's test mode off), with the sleeps recorded, not slept."""
+    """Real backoff computation (no_retry_sleeps off), with the sleeps recorded, not slept."""
     recorded: list[float] = []
     real_sleep = asyncio.sleep
 
@@ -216,7 +221,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         await real_sleep(0)
 
     monkeypatch.setattr(asyncio, "sleep", fake_sleep)
-    with stamina.set_testing(False):
+    with replace_retry_sleep(fake_sleep):
         yield recorded
 
 
