@@ -322,12 +322,14 @@ class Requester:
             async with shared.permits:
                 call.sending = True
                 response = await self._send(op, send, exchange)
+                # Left True when cancelled: the request may have gone out (see `call`).
+                call.sending = False
             status = response.status_code
         except HomebaseError as exc:
+            call.sending = False
             status = _status_of(exc)
             raise self._failed(op, exc) from exc.__cause__
         finally:
-            call.sending = False
             current_exchange.reset(token)
             call.response = exchange.response or call.response
             if _log.isEnabledFor(logging.DEBUG):
