@@ -172,7 +172,8 @@ class BudgetTracker:
             raise UnexpectedResponseError(
                 f"sendMessage: {shown}: the spec says an integer; the message was sent"
             )
-        assert isinstance(used, int) and isinstance(limit, int)
+        assert isinstance(used, int)
+        assert isinstance(limit, int)
         if min(used, limit) < 0:
             self.settle(counted=True)
         else:

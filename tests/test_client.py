@@ -371,7 +371,8 @@ def test_a_key_with_whitespace_or_control_characters_is_refused_unquoted(
         HomebaseClient(key, base_url=BASE_URL, http_backend=backend)  # type: ignore[arg-type]
     text = f"{caught.value} {caught.value!r}"
     assert API_KEY not in text
-    assert API_KEY[:5] not in text and API_KEY[5:] not in text
+    assert API_KEY[:5] not in text
+    assert API_KEY[5:] not in text
     assert "API key" in str(caught.value)
 
 
@@ -448,9 +449,9 @@ async def test_raising_hooks_are_logged_once_and_change_no_outcome(
             fake.api_key, base_url=fake.base_url, transport=fake.transport(), event_hooks=hooks
         ) as hb:
             report = await hb.customers.create_many(items)
-            with fake.faults_applied(Faults(error_rates={503: 1.0}, retry_after=None)):
-                with pytest.raises(ServerError):
-                    await hb.ping()  # retried, and every retry's hook raises
+            failing = fake.faults_applied(Faults(error_rates={503: 1.0}, retry_after=None))
+            with failing, pytest.raises(ServerError):
+                await hb.ping()  # retried, and every retry's hook raises
     assert sorted(report.created) == [0, 1, 2, 3]
     assert {"retry", "response", "request"} <= set(calls)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
@@ -516,7 +517,8 @@ async def test_aclose_ends_calls_in_flight_promptly(backend: str) -> None:
     assert isinstance(unknown, WriteOutcomeUnknownError)
     assert isinstance(unknown.cause, ClientClosedError)
     assert unknown.performed is None
-    assert not hb._shared.state.calls and not hb._shared.state.cancelled
+    assert not hb._shared.state.calls
+    assert not hb._shared.state.cancelled
 
 
 async def test_aclose_during_a_retry_wait_ends_the_call(httpx_mock: HTTPXMock) -> None:

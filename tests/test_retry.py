@@ -32,9 +32,9 @@ from homebase_async._http import map_transport_error
 from homebase_async._ratelimit import parse_retry_after
 from homebase_async._retry import (
     Kind,
-    replace_retry_sleep,
     RetryBudget,
     outcome_unknown,
+    replace_retry_sleep,
     retry_wait,
 )
 

@@ -34,8 +34,8 @@ from homebase_async import (
     RetryPolicy,
     SdkEvent,
     ServerError,
+    _logging,
 )
-from homebase_async import _logging
 from homebase_async._telemetry import tracing
 from homebase_async.testing import FakeHomebase, Faults
 
@@ -378,7 +378,8 @@ async def test_a_raising_span_processor_changes_no_outcome(
             report = await hb.customers.create_many(items)
             await hb.ping()
     assert sorted(report.created) == [0, 1, 2, 3]
-    assert not report.failed and not report.outcome_unknown
+    assert not report.failed
+    assert not report.outcome_unknown
     assert len(fake.requests) == 5
     assert raising.calls >= 5  # it did raise, every time
     warnings = [r for r in caplog.records if "span processor" in r.getMessage()]
