@@ -29,7 +29,13 @@ from ._config import (
 )
 from ._errors import ConfigurationError
 from ._events import Events
-from ._http import GuardedTransport, build_httpx_client, build_transport, install_log_redaction
+from ._http import (
+    GuardedTransport,
+    build_httpx_client,
+    build_transport,
+    install_log_redaction,
+    resolve_proxy,
+)
 from ._logging import setup_from_env
 from ._raw import RawResponseView
 from ._request import Requester, Shared
@@ -109,13 +115,20 @@ class HomebaseClient:
             trust_env=trust_env,
         )
         events, httpx_hooks = Events.split(event_hooks)
+        if transport is not None and settings.proxy is not None:
+            raise ConfigurationError(
+                "proxy= configures the SDK's own connection pool; with transport=, set the "
+                "proxy on that transport"
+            )
         owns = transport is None
+        proxy = None
         if transport is None:
-            transport = build_transport(settings)
+            proxy = resolve_proxy(settings)
+            transport = build_transport(settings, proxy)
         install_log_redaction()
         shared = Shared(
             # Every transport, the caller's too, so no library's own errors reach the caller.
-            transport=GuardedTransport(transport, proxy=settings.proxy),
+            transport=GuardedTransport(transport, proxy=proxy),
             owns_transport=owns,
             permits=asyncio.Semaphore(settings.max_concurrency),
             budget=RetryBudget.for_policy(settings.retry or RetryPolicy()),

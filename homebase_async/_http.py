@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import errno
 import logging
@@ -27,7 +28,7 @@ import re
 import socket
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import attrs
 import httpx
@@ -316,14 +317,25 @@ def _bypass(host: str, port: int | None, no_proxy: str) -> bool:
     return False
 
 
-def build_transport(settings: Settings) -> httpx.AsyncBaseTransport:
-    """A pooled transport with as many kept-alive connections as requests in flight."""
-    return _pool(
-        settings.http_backend,
-        settings.max_concurrency,
-        settings.keepalive_expiry,
-        resolve_proxy(settings),
-    )
+def build_transport(settings: Settings, proxy: str | None = None) -> httpx.AsyncBaseTransport:
+    """A pooled transport with as many kept-alive connections as requests in flight.
+
+    `proxy` is the client's resolved proxy (`resolve_proxy`), if any.
+    """
+    return _pool(settings.http_backend, settings.max_concurrency, settings.keepalive_expiry, proxy)
+
+
+def _proxy(url: str) -> httpx.Proxy:
+    """An httpx.Proxy whose credentials travel as a Proxy-Authorization header.
+
+    Not as httpx's `auth`: httpx-aiohttp hands that to aiohttp's deprecated `BasicAuth`.
+    """
+    parts = urlsplit(url)
+    if parts.username is None:
+        return httpx.Proxy(url)
+    userinfo = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+    token = base64.b64encode(userinfo.encode()).decode()
+    return httpx.Proxy(proxy_label(url), headers={"Proxy-Authorization": f"Basic {token}"})
 
 
 def _pool(
@@ -335,7 +347,7 @@ def _pool(
         max_keepalive_connections=max_concurrency,
         keepalive_expiry=keepalive_expiry,
     )
-    via = httpx.Proxy(proxy) if proxy else None
+    via = _proxy(proxy) if proxy else None
     if backend == "httpx":
         # retries=1 lets httpcore retry a failed *connect*, which never reached the server.
         return httpx.AsyncHTTPTransport(limits=limits, retries=1, proxy=via)
