@@ -129,6 +129,7 @@ class HomebaseClient:
         shared = Shared(
             # Every transport, the caller's too, so no library's own errors reach the caller.
             transport=GuardedTransport(transport, proxy=proxy),
+            proxy=proxy,
             owns_transport=owns,
             permits=asyncio.Semaphore(settings.max_concurrency),
             budget=RetryBudget.for_policy(settings.retry or RetryPolicy()),
@@ -203,6 +204,13 @@ class HomebaseClient:
         return self.settings.base_url
 
     @property
+    def proxy(self) -> str | None:
+        """The proxy requests go through (from `proxy=` or the environment), without its
+        credentials; None for a direct connection or a transport passed in."""
+        proxy = self._shared.proxy
+        return proxy_label(proxy) if proxy else None
+
+    @property
     def max_concurrency(self) -> int:
         """The most requests in flight at once across this client and its copies."""
         return self.settings.max_concurrency
@@ -254,7 +262,7 @@ class HomebaseClient:
 
     def __repr__(self) -> str:
         settings = self.settings
-        proxy = f", proxy={proxy_label(settings.proxy)!r}" if settings.proxy else ""
+        proxy = f", proxy={self.proxy!r}" if self.proxy else ""
         return (
             f"HomebaseClient(base_url={settings.base_url!r}, "
             f"max_concurrency={settings.max_concurrency}, retry={settings.retry!r}{proxy})"

@@ -182,6 +182,8 @@ class Shared:
     events: Events
     httpx_hooks: dict[str, list[Callable[..., object]]]
     telemetry: Telemetry
+    #: The proxy every request goes through (resolved once), None for a direct connection.
+    proxy: str | None = None
     throttle: Throttle = attrs.field(factory=Throttle)
     state: ClientState = attrs.field(factory=ClientState)
 

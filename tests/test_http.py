@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import socket
 import ssl
 import subprocess
@@ -542,3 +543,21 @@ def test_the_redaction_filter_leaves_other_records_alone() -> None:
     )
     assert RedactQueries().filter(record)
     assert record.getMessage() == "HTTP Request: GET https://h/p?…"
+
+
+async def test_the_cli_takes_proxy(proxy: Proxy, no_proxy_env: pytest.MonkeyPatch) -> None:
+    fake = FakeHomebase(seed=1)
+    async with fake.serve() as base_url:
+        env = {**os.environ, "HOMEBASE_API_KEY": fake.api_key}
+        process = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "homebase_async", "ping"),
+            *("--base-url", base_url, "--proxy", proxy.url),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+        port = urlsplit(base_url).port
+    assert process.returncode == 0, err.decode()
+    assert json.loads(out)["email"] == fake.business_email
+    assert proxy.saw(f"GET 127.0.0.1:{port}/api/v1/ping")
