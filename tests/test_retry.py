@@ -736,3 +736,41 @@ async def test_read_again_is_governed_by_the_retry_budget() -> None:
         with pytest.raises(ServerError):
             await requester.read_again(call)
         assert made == 1
+
+
+async def test_read_again_spends_the_budget_and_waits_the_backoff(sleeps: list[float]) -> None:
+    policy = exact_backoff()
+    async with HomebaseClient(API_KEY, base_url=BASE_URL, retry=policy) as hb:
+        budget = hb._requester.budget
+        before = budget.tokens
+
+        async def call() -> None:
+            raise ServerError("down", status_code=503)
+
+        with pytest.raises(ServerError):
+            await hb._requester.read_again(call)
+    # Each round made again is a retry paid for: a token of the budget and the backoff wait.
+    assert budget.tokens == before - 2
+    assert sleeps == [0.5, 1.0]
+
+
+async def test_no_retry_sleeps_keeps_the_attempts_and_the_decisions(
+    httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The conftest's autouse no_retry_sleeps(): no waits, the same six attempts.
+    slept: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recording_sleep(delay: float, *args: Any, **kwargs: Any) -> None:
+        slept.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", recording_sleep)
+    for _ in range(6):
+        httpx_mock.add_response(url=url("/ping"), status_code=503, json=fail("down"))
+    async with HomebaseClient(API_KEY, base_url=BASE_URL) as hb:
+        with pytest.raises(ServerError):
+            await hb.ping()
+        assert hb.stats["attempts"] == 6
+        assert hb.stats["retries"] == 5
+    assert slept == [0, 0, 0, 0, 0]
