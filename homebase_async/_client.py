@@ -43,7 +43,7 @@ from ._resources import Customers, Jobs, Leads, Messages
 from ._resources.auth import ping
 from ._retry import RetryBudget
 from ._sms_budget import BudgetTracker
-from ._telemetry import Telemetry, inject_traceparent
+from ._telemetry import Telemetry
 
 __all__ = ["NOT_GIVEN", "HomebaseClient", "NotGiven"]
 
@@ -144,13 +144,11 @@ class HomebaseClient:
         #: Every setting of this client (or copy), frozen: `with_options` evolves it.
         self.settings = settings
         self._shared = shared
-        hooks = {key: list(value) for key, value in shared.httpx_hooks.items()}
-        hooks["request"] = [inject_traceparent, *hooks.get("request", [])]
         self._httpx = build_httpx_client(
             settings,
             transport=shared.transport,
             user_agent=_USER_AGENT,
-            event_hooks=hooks,  # type: ignore[arg-type]
+            event_hooks=shared.httpx_hooks,  # type: ignore[arg-type]
         )
         #: The generated AuthenticatedClient on this client's connection pool. Non-2xx
         #: responses raise this SDK's typed errors there too.

@@ -315,8 +315,9 @@ def outcome_counts(report: object) -> dict[str, int]:
     return counts
 
 
-async def inject_traceparent(request: httpx.Request) -> None:
-    """An httpx request hook: the current span's W3C `traceparent` on the request."""
+def inject_traceparent(request: httpx.Request) -> None:
+    """The current span's W3C `traceparent` on the request (`_http.GuardedTransport` calls it
+    on every request it sends, so `hb.raw`'s requests carry it too)."""
     if tracing():
         try:
             _propagate.inject(request.headers)

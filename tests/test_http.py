@@ -561,3 +561,34 @@ async def test_the_cli_takes_proxy(proxy: Proxy, no_proxy_env: pytest.MonkeyPatc
     assert process.returncode == 0, err.decode()
     assert json.loads(out)["email"] == fake.business_email
     assert proxy.saw(f"GET 127.0.0.1:{port}/api/v1/ping")
+
+
+# -- httpx's per-request work, done once ------------------------------------------------------
+
+
+async def test_the_client_joins_each_path_once_and_keeps_cookies_as_httpx_does() -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.url} cookie={request.headers.get('cookie')}")
+        headers = {"set-cookie": "affinity=a1; Path=/"} if request.url.path.endswith("/b") else {}
+        return httpx.Response(200, headers=headers)
+
+    client = build_httpx_client(settings(), transport=httpx.MockTransport(answer), user_agent="ua")
+    async with client:
+        await client.get("/customers", params={"customerId": "x"})
+        await client.get("/customers", params={"customerId": "y", "limit": 1})
+        await client.get("/b")
+        await client.get("/customers")
+        assert client._merge_url("/customers") is client._merge_url("/customers")
+        for n in range(400):  # ids in paths: the cache stays bounded
+            assert str(client._merge_url(f"/jobs/{n}")) == f"{BASE_URL}/jobs/{n}"
+        assert len(client._merged) <= 256
+        client.base_url = "http://127.0.0.1:9/other"  # type: ignore[assignment]
+        assert str(client._merge_url("/customers")) == "http://127.0.0.1:9/other/customers"
+    assert seen == [
+        f"{BASE_URL}/customers?customerId=x cookie=None",
+        f"{BASE_URL}/customers?customerId=y&limit=1 cookie=None",
+        f"{BASE_URL}/b cookie=None",
+        f"{BASE_URL}/customers cookie=affinity=a1",  # the cookie set by /b, sent as httpx does
+    ]
