@@ -29,13 +29,7 @@ from ._config import (
 )
 from ._errors import ConfigurationError
 from ._events import Events
-from ._http import (
-    GuardedTransport,
-    build_httpx_client,
-    build_transport,
-    install_log_redaction,
-    resolve_proxy,
-)
+from ._http import build_httpx_client, install_log_redaction
 from ._logging import setup_from_env
 from ._raw import RawResponseView
 from ._request import Requester, Shared
@@ -44,6 +38,7 @@ from ._resources.auth import ping
 from ._retry import RetryBudget
 from ._sms_budget import BudgetTracker
 from ._telemetry import Telemetry
+from ._transport import GuardedTransport, build_transport, resolve_proxy
 
 __all__ = ["NOT_GIVEN", "HomebaseClient", "NotGiven"]
 

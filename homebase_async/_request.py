@@ -5,7 +5,7 @@ Each SDK call is one loop of attempts (`Requester.call`). An attempt is two stag
 1. **Send**: under the client-wide permit and the request's deadline, the generated function
    sends the request; the response hook (`_http.response_hook`) reads the body with a size
    bound and raises the typed error of a non-2xx status. Transport failures of any library
-   arrive as httpx errors (`_http.GuardedTransport`) and are mapped here, in one place.
+   arrive as httpx errors (`_transport.GuardedTransport`) and are mapped here, in one place.
 2. **Parse**: the generated code parses the 2xx body. Only there does an error that means "the
    body has the wrong shape" become `UnexpectedResponseError`; the same exception raised
    before a 2xx response arrived is a bug and propagates as it is.
@@ -24,7 +24,6 @@ client's `ClientState`; closing cancels them, and the cancellation ends here as
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -35,10 +34,18 @@ import httpx
 from homebase_api.client import AuthenticatedClient
 from homebase_api.types import Response
 
+from ._call_state import (
+    SHAPE_ERRORS,
+    CallRecord,
+    Capture,
+    ClientState,
+    Operation,
+    Shared,
+    raw_capture,
+)
 from ._config import RetryPolicy, Settings
 from ._errors import (
     APIStatusError,
-    ClientClosedError,
     DailyLimitExceededError,
     HomebaseError,
     RateLimitError,
@@ -47,8 +54,8 @@ from ._errors import (
     WriteOutcomeUnknownError,
     request_id_of,
 )
-from ._events import Events, SdkEvent
-from ._http import Exchange, current_exchange, map_transport_error
+from ._events import SdkEvent
+from ._http import Exchange, current_exchange
 from ._ratelimit import Throttle
 from ._retry import (
     REQUEUES,
@@ -64,8 +71,8 @@ from ._retry import (
     retryable,
     server_wait,
 )
-from ._sms_budget import BudgetTracker
 from ._telemetry import Telemetry
+from ._transport import map_transport_error
 
 __all__ = [
     "SHAPE_ERRORS",
@@ -80,74 +87,6 @@ __all__ = [
 _log = logging.getLogger("homebase_async")
 T = TypeVar("T")
 Send = Callable[[AuthenticatedClient], Awaitable[Response[Any]]]
-# What a body parser raises on a body of the wrong shape (RecursionError: deep nesting).
-SHAPE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
-
-
-@attrs.frozen
-class Operation:
-    """One API operation, as the retry rules, the logs and the spans need to know it."""
-
-    name: str  # the spec's operationId
-    method: str
-    path: str  # the URL template, e.g. /customers/{customerId}
-    kind: Kind
-    sms: bool = False
-
-
-_CLOSING = "homebase_async: the client was closed"
-
-
-@attrs.define
-class ClientState:
-    """Whether a client may still be used, its event loop, and the tasks inside a call."""
-
-    closed: bool = False
-    loop: asyncio.AbstractEventLoop | None = None
-    #: Tasks inside `Requester.call` now, with how many calls each runs (nested: a hook's).
-    calls: dict[asyncio.Task[Any], int] = attrs.field(factory=dict)
-    #: The tasks `close` cancelled; their cancellation becomes ClientClosedError.
-    cancelled: set[asyncio.Task[Any]] = attrs.field(factory=set)
-
-    def close(self) -> None:
-        """Mark closed and cancel every call in flight (not the caller's own task)."""
-        self.closed = True
-        me = asyncio.current_task()
-        for task in list(self.calls):
-            if task is not me and not task.done():
-                self.cancelled.add(task)
-                task.cancel(_CLOSING)
-
-    def closed_error(self) -> ClientClosedError:
-        return ClientClosedError(
-            "this HomebaseClient was closed (aclose()) while the call was in flight"
-        )
-
-    def check(self) -> None:
-        if self.closed:
-            raise ClientClosedError(
-                "this HomebaseClient is closed (aclose() was called); make a new one"
-            )
-        loop = asyncio.get_running_loop()
-        if self.loop is None:
-            self.loop = loop
-        elif self.loop is not loop:
-            which = "a closed" if self.loop.is_closed() else "another"
-            raise ClientClosedError(
-                f"this HomebaseClient belongs to {which} event loop; "
-                "make one client per event loop (its connections are bound to one)"
-            )
-
-
-@attrs.define
-class _Call:
-    """One SDK call across its attempts."""
-
-    op: Operation
-    attempts: int = 0
-    response: httpx.Response | None = None
-    #: Whether an attempt is sending now (a write cancelled then may have gone out).
-    sending: bool = False
 
 
 def _status_of(exc: HomebaseError) -> int | str:
@@ -156,36 +95,6 @@ def _status_of(exc: HomebaseError) -> int | str:
         return exc.status_code
     cause = exc.__cause__
     return type(cause).__name__ if cause is not None else type(exc).__name__
-
-
-@attrs.define
-class Capture:
-    """Set by a raw-response view around one method: the call the method made."""
-
-    call: _Call | None = None
-
-
-raw_capture: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
-    "homebase_raw_capture", default=None
-)
-
-
-@attrs.define(kw_only=True)
-class Shared:
-    """What a client and its `with_options` copies share at run time (settings aside)."""
-
-    transport: httpx.AsyncBaseTransport
-    owns_transport: bool
-    permits: asyncio.Semaphore
-    budget: RetryBudget
-    sms: BudgetTracker
-    events: Events
-    httpx_hooks: dict[str, list[Callable[..., object]]]
-    telemetry: Telemetry
-    #: The proxy every request goes through (resolved once), None for a direct connection.
-    proxy: str | None = None
-    throttle: Throttle = attrs.field(factory=Throttle)
-    state: ClientState = attrs.field(factory=ClientState)
 
 
 @attrs.define
@@ -223,7 +132,7 @@ class Requester:
         state = self.shared.state
         state.check()
         self.stats["calls"] += 1
-        call = _Call(op)
+        call = CallRecord(op)
         task = asyncio.current_task()
         assert task is not None  # state.check() found a running loop
         calls = state.calls
@@ -250,7 +159,7 @@ class Requester:
             else:
                 del calls[task]
 
-    async def _traced(self, telemetry: Telemetry, call: _Call, send: Send) -> Response[Any]:
+    async def _traced(self, telemetry: Telemetry, call: CallRecord, send: Send) -> Response[Any]:
         with telemetry.call(call.op) as outcome:
             try:
                 response = await self._call(call, send)
@@ -263,7 +172,7 @@ class Requester:
                     outcome["status"] = call.response.status_code
             return response
 
-    async def _call(self, call: _Call, send: Send) -> Response[Any]:
+    async def _call(self, call: CallRecord, send: Send) -> Response[Any]:
         op = call.op
         capture = raw_capture.get()
         if capture is not None:
@@ -286,7 +195,7 @@ class Requester:
             raise
 
     async def _retry(
-        self, call: _Call, send: Send, policy: RetryPolicy, failure: HomebaseError
+        self, call: CallRecord, send: Send, policy: RetryPolicy, failure: HomebaseError
     ) -> Response[Any]:
         """The attempts after the first: decide, sleep, try again, until success or a stop."""
         op = call.op
@@ -311,7 +220,7 @@ class Requester:
             except HomebaseError as exc:
                 failure = exc
 
-    async def _attempt(self, call: _Call, send: Send) -> Response[Any]:
+    async def _attempt(self, call: CallRecord, send: Send) -> Response[Any]:
         op = call.op
         call.attempts += 1
         self.stats["attempts"] += 1
@@ -396,7 +305,7 @@ class Requester:
                 )
         return error
 
-    def _scheduled(self, call: _Call, exc: Exception, wait: float) -> None:
+    def _scheduled(self, call: CallRecord, exc: Exception, wait: float) -> None:
         op = call.op
         if _log.isEnabledFor(logging.INFO):
             _log.info(
@@ -417,7 +326,7 @@ class Requester:
                 )
             )
 
-    def _give_up(self, call: _Call, exc: Exception, reason: str) -> None:
+    def _give_up(self, call: CallRecord, exc: Exception, reason: str) -> None:
         if reason != "not retryable":
             _log.info("%s %s: %s, not retrying", call.op.method, call.op.path, reason)
         events = self.shared.events

@@ -40,7 +40,7 @@ from ._errors import (
     TransportError,
     UnexpectedResponseError,
 )
-from ._http import request_not_sent
+from ._transport import request_not_sent
 
 __all__ = [
     "REQUEUES",

@@ -316,7 +316,7 @@ def outcome_counts(report: object) -> dict[str, int]:
 
 
 def inject_traceparent(request: httpx.Request) -> None:
-    """The current span's W3C `traceparent` on the request (`_http.GuardedTransport` calls it
+    """The current span's W3C `traceparent` on the request (`_transport.GuardedTransport` calls it
     on every request it sends, so `hb.raw`'s requests carry it too)."""
     if tracing():
         try:

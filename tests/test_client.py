@@ -24,7 +24,7 @@ from homebase_async import (
     WriteOutcomeUnknownError,
 )
 from homebase_async._config import DEFAULT_BASE_URL
-from homebase_async._http import GuardedTransport
+from homebase_async._transport import GuardedTransport
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -387,7 +387,7 @@ def test_a_key_from_the_environment_with_its_newline_is_refused(
 
 def test_a_key_that_reaches_httpx_anyway_is_scrubbed_from_its_error() -> None:
     # Defence in depth: h11 quotes an illegal header value in full in its error.
-    from homebase_async._http import _translate
+    from homebase_async._transport import _translate
 
     request = httpx.Request("GET", BASE_URL + "/ping", headers={"x-api-key": API_KEY})
     raw = httpx.LocalProtocolError(f"Illegal header value b'{API_KEY}\\n'")

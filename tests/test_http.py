@@ -30,16 +30,13 @@ from homebase_async import (
     RequestTimeoutError,
     TransportError,
 )
-from homebase_async._config import DEFAULT_MAX_RESPONSE_SIZE, Settings
+from homebase_async._config import DEFAULT_MAX_RESPONSE_SIZE, Settings, check_base_url
 from homebase_async._errors import BadRequestError, RateLimitError, ServerError
-from homebase_async._http import (
-    RedactQueries,
+from homebase_async._http import RedactQueries, build_httpx_client, raise_for_status
+from homebase_async._transport import (
     _translate,
-    build_httpx_client,
     build_transport,
-    check_base_url,
     map_transport_error,
-    raise_for_status,
     request_not_sent,
     resolve_proxy,
 )

@@ -28,7 +28,6 @@ from homebase_async import (
     UnexpectedResponseError,
     WriteOutcomeUnknownError,
 )
-from homebase_async._http import map_transport_error
 from homebase_async._ratelimit import parse_retry_after
 from homebase_async._retry import (
     Kind,
@@ -37,6 +36,7 @@ from homebase_async._retry import (
     replace_retry_sleep,
     retry_wait,
 )
+from homebase_async._transport import map_transport_error
 
 READ, UPDATE, WRITE = Kind.READ, Kind.UPDATE, Kind.WRITE
 REQ = httpx.Request("GET", "https://x.test/")
