@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import httpx._transports.default as httpx_default
 import pytest
-import stamina
 from _support import API_KEY, BASE_URL
 
 from homebase_async import HomebaseClient, RetryPolicy
+from homebase_async.testing import no_retry_sleeps
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +28,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) 
 
 @pytest.fixture(autouse=True)
 def _no_sleep() -> Iterator[None]:
-    """stamina's test mode: no backoff sleeps, while the policy's attempt count still applies."""
-    with stamina.set_testing(True, attempts=100, cap=True):
+    """No backoff sleeps, while the policy's attempt count, budget and caps still apply."""
+    with no_retry_sleeps():
         yield
 
 

@@ -32,6 +32,7 @@ Where the API's documentation is silent, the fake decides as follows:
   429 says "Daily SMS limit reached ..." and has no `Retry-After`.
 """
 
+from .._retry import no_retry_sleeps
 from ._cli import main
 from ._fake import FakeHomebase
 from ._faults import Faults
@@ -47,4 +48,5 @@ __all__ = [
     "RequestRecord",
     "RequestStats",
     "main",
+    "no_retry_sleeps",
 ]
