@@ -164,7 +164,7 @@ def build_httpx_client(
     transport: httpx.AsyncBaseTransport,
     user_agent: str,
     event_hooks: Mapping[str, Sequence[EventHook]] | None = None,
-) -> httpx.AsyncClient:
+) -> SdkAsyncClient:
     """An AsyncClient over a shared transport; it never follows redirects (the key would).
 
     The users' `event_hooks` run before the SDK's own response hook, so they see every

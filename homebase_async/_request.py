@@ -158,6 +158,11 @@ class Requester:
                 calls[task] = left
             else:
                 del calls[task]
+                if task in state.cancelled:
+                    # aclose()'s cancellation became another error inside a library: take it
+                    # back, so the caller's own timeouts and task groups count right.
+                    state.cancelled.discard(task)
+                    task.uncancel()
 
     async def _traced(self, telemetry: Telemetry, call: CallRecord, send: Send) -> Response[Any]:
         with telemetry.call(call.op) as outcome:
