@@ -8,6 +8,9 @@ from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
+# orjson parses an answer about three times faster than the json module (make bench, layers).
+from orjson import loads as loads_json
+
 
 class Unset:
     def __bool__(self) -> Literal[False]:
@@ -144,6 +147,7 @@ __all__ = [
     "WrongShape",
     "bad_datetime",
     "json_kind",
+    "loads_json",
     "missing",
     "parse_date",
     "parse_enum",
