@@ -17,12 +17,15 @@ from homebase_api.types import Response, loads_json
 
 __all__ = ["identifiers_query", "parsed", "url_with_query"]
 
-# What a query value may hold as it is; anything else is percent-encoded (as httpx would).
-_PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
+# Ids, e-mails and E.164 phones hold only these: `@` and `+` are the ones to encode, which
+# two replaces do far faster than `quote_plus` walking the string in Python.
+_COMMON = re.compile(r"[A-Za-z0-9._~@+-]*")
 
 
 def _encoded(value: str) -> str:
-    return value if _PLAIN.fullmatch(value) else quote_plus(value, safe="")
+    if _COMMON.fullmatch(value):
+        return value.replace("@", "%40").replace("+", "%2B")
+    return quote_plus(value, safe="")  # as httpx encodes `params`
 
 
 def identifiers_query(identifiers: list[str], limit: int) -> str:
