@@ -12,7 +12,8 @@ from typing import Any, TextIO
 import click
 
 from .. import TruncatedResultWarning
-from .._errors import HomebaseError
+from .._errors import HomebaseError, ValidationError
+from .._resources.messages import send_request
 from .._validation import looks_like_phone
 from ._output import open_output, plural, row_writer
 from ._progress import fraction_bar, progress_bar
@@ -29,6 +30,9 @@ from ._settings import (
 
 __all__ = ["export_jobs", "export_leads", "lookup", "message_items", "send", "truncation_reported"]
 
+#: Bad items listed on stderr before the rest are only counted.
+SHOWN = 20
+_SEND_FIELDS = ("mobile_phone", "customer_id", "message", "media_url")
 _SEND_KEYS = {
     "mobilePhone": "mobile_phone",
     "mobile_phone": "mobile_phone",
@@ -182,6 +186,7 @@ def message_items(
             if text and not text.startswith("#"):
                 raw.append((f"{source.name} line {number}", _parse_line(text, source.name, number)))
     items = []
+    problems: list[str] = []
     for where, item in raw:
         if message is not None:
             item.setdefault("message", message)
@@ -189,7 +194,20 @@ def message_items(
             item.setdefault("media_url", media_url)
         if "message" not in item and "media_url" not in item:
             raise click.UsageError(f"{where}: no text: give --message (or --media-url)")
+        # What send_many checks per item, for every item before the first request: one bad
+        # recipient must not leave the others texted (a fixed re-run would text them twice).
+        try:
+            send_request(**{name: item.get(name) for name in _SEND_FIELDS})
+        except ValidationError as exc:
+            problems.append(f"{where}: {exc}")
         items.append(item)
+    if problems:
+        for problem in problems[:SHOWN]:
+            _note(problem)
+        more = len(problems) - SHOWN
+        hidden = f" ({more} more not shown)" if more > 0 else ""
+        _note(f"{plural(len(problems), 'bad message')}{hidden}: nothing sent")
+        raise click.exceptions.Exit(EXIT_USAGE)
     return items
 
 

@@ -225,3 +225,31 @@ def test_every_documented_header_is_recognised_and_the_readme_lists_them() -> No
         assert all(f"`{h}`" in row for h in headers), field
     assert pick_delimiter("Name;E-mail Address;Phone") == ";"
     assert pick_delimiter("Notes") == ","
+
+
+def test_one_bad_to_sends_nothing(runner: CliRunner, fake: FakeHomebase) -> None:
+    args = ["messages", "send", "--to", "12345", "--to", "(303) 555-0100", "--message", "hi"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert fake.sms_sent == []
+    assert result.stderr.splitlines() == [
+        "homebase: --to: " + result.stderr.splitlines()[0].split("--to: ", 1)[1],
+        "homebase: 1 bad message: nothing sent",
+    ]
+    assert "12345" in result.stderr
+
+
+def test_a_campaign_file_with_bad_lines_sends_nothing(
+    runner: CliRunner, fake: FakeHomebase, tmp_path: Path
+) -> None:
+    source = tmp_path / "campaign.txt"
+    good = [f"+1303555{i:04d}" for i in range(5)]
+    bad = [json.dumps({"mobilePhone": "555", "message": "x"}) for _ in range(25)]
+    source.write_text("\n".join(good + bad) + "\n")
+    result = runner.invoke(cli, ["messages", "send", str(source), "--message", "hello"])
+    assert result.exit_code == 2
+    assert fake.sms_sent == []
+    lines = result.stderr.splitlines()
+    assert len(lines) == 21
+    assert lines[0].startswith(f"homebase: {source} line 6: ")
+    assert lines[-1] == "homebase: 25 bad messages (5 more not shown): nothing sent"
