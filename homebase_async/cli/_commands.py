@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -142,22 +143,45 @@ def _check_output(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")
+# 01/02/2025, 1.2.25, 02-01-2025: January 2nd in the US, February 1st in most other places.
+_AMBIGUOUS = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+def parse_when(value: str, *, end_of_day: bool) -> dt.datetime:
+    """A date as people type it (2025-01-02, 20250102: the whole UTC day, so its start, or
+    its end with `end_of_day`), or an ISO 8601 date-time (UTC when it has no offset).
+
+    ValueError, with the one line to show, for an ambiguous or unreadable date.
+    """
+    text = value.strip()
+    if _AMBIGUOUS.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is ambiguous (day and month can be read either way): "
+            "write it as 2025-01-02 or 20250102"
+        )
+    try:
+        if _DAY.fullmatch(text):
+            day = dt.date.fromisoformat(text)
+            clock = dt.time.max if end_of_day else dt.time.min
+            return dt.datetime.combine(day, clock, dt.UTC)
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date (2025-01-02, 20250102) or an ISO 8601 date-time "
+            "(2025-01-02T08:00:00-07:00)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
 def _when(*, end_of_day: bool) -> Callable[[click.Context, click.Parameter, str], dt.datetime]:
-    """Parse a date (the whole UTC day) or an ISO 8601 date-time (UTC without an offset)."""
+    """A --from/--to callback: `parse_when`, its error one line (exit 2)."""
 
     def convert(ctx: click.Context, param: click.Parameter, value: str) -> dt.datetime:
-        text = value.strip()
         try:
-            if len(text) == 10:
-                day = dt.date.fromisoformat(text)
-                clock = dt.time.max if end_of_day else dt.time.min
-                return dt.datetime.combine(day, clock, dt.UTC)
-            when = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise click.BadParameter(
-                f"{text!r} is not a date (2024-05-31) or an ISO 8601 date-time"
-            ) from None
-        return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+            return parse_when(value, end_of_day=end_of_day)
+        except ValueError as exc:
+            fail(f"{max(param.opts, key=len)}: {exc}", EXIT_USAGE)
 
     return convert
 
