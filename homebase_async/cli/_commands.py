@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import click
 
 from .._errors import HomebaseError
 from . import _sync
+from ._inputs import InputFile, InputText, lookup_lines, parse_when
 from ._output import OutputPathError, check_output_path
 from ._settings import (
     EXIT_INTERRUPTED,
@@ -82,58 +81,6 @@ def quiet_stdout() -> None:
         pass
 
 
-class _InputText(io.StringIO):
-    """An input file's text, decoded; `name` as the user gave it."""
-
-    def __init__(self, text: str, name: str) -> None:
-        super().__init__(text)
-        self.name = name
-
-
-if TYPE_CHECKING:  # click >= 8.2 types ParamType generically; 8.1 cannot subscript it
-    _FileParam = click.ParamType[_InputText, Any]
-else:
-    _FileParam = click.ParamType
-
-
-class _InputFile(_FileParam):
-    """FILE or `-`, read as UTF-8 with or without a BOM, any line ends.
-
-    Anything else is one line naming the file and the encoding (exit 2), never a traceback.
-    """
-
-    name = "file"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, _InputText):
-            return value
-        name = "standard input" if value == "-" else str(value)
-        try:
-            if value == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(value, "rb") as handle:
-                    data = handle.read()
-        except OSError as exc:
-            fail(f"{name}: {exc.strerror or exc}", EXIT_USAGE)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            fail(
-                f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                f"{exc.start}); save it as UTF-8, with or without BOM",
-                EXIT_USAGE,
-            )
-        # Universal newlines: CRLF and CR end lines like LF.
-        return _InputText(text.replace("\r\n", "\n").replace("\r", "\n"), name)
-
-
-def _lines(source: TextIO) -> list[str]:
-    """The stripped lines of an input file, without blank lines and `#` comments."""
-    stripped = (line.strip() for line in source)
-    return [line for line in stripped if line and not line.startswith("#")]
-
-
 def _check_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and value != "-":
         try:
@@ -141,37 +88,6 @@ def _check_output(ctx: click.Context, param: click.Parameter, value: str | None)
         except OutputPathError as exc:
             fail(str(exc), EXIT_USAGE)
     return value
-
-
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")
-# 01/02/2025, 1.2.25, 02-01-2025: January 2nd in the US, February 1st in most other places.
-_AMBIGUOUS = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
-
-
-def parse_when(value: str, *, end_of_day: bool) -> dt.datetime:
-    """A date as people type it (2025-01-02, 20250102: the whole UTC day, so its start, or
-    its end with `end_of_day`), or an ISO 8601 date-time (UTC when it has no offset).
-
-    ValueError, with the one line to show, for an ambiguous or unreadable date.
-    """
-    text = value.strip()
-    if _AMBIGUOUS.fullmatch(text):
-        raise ValueError(
-            f"{text!r} is ambiguous (day and month can be read either way): "
-            "write it as 2025-01-02 or 20250102"
-        )
-    try:
-        if _DAY.fullmatch(text):
-            day = dt.date.fromisoformat(text)
-            clock = dt.time.max if end_of_day else dt.time.min
-            return dt.datetime.combine(day, clock, dt.UTC)
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a date (2025-01-02, 20250102) or an ISO 8601 date-time "
-            "(2025-01-02T08:00:00-07:00)"
-        ) from None
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def _when(*, end_of_day: bool) -> Callable[[click.Context, click.Parameter, str], dt.datetime]:
@@ -234,20 +150,24 @@ def customers() -> None:
 
 
 @customers.command("lookup", epilog=_EPILOG)
-@click.argument("source", metavar="FILE|-", type=_InputFile())
+@click.argument("source", metavar="FILE|-", type=InputFile())
+@click.option("--column", metavar="NAME", help="FILE is a CSV: look up this column of each row.")
 @_output_option
 @api_options
-def customers_lookup(source: TextIO, output: str | None) -> None:
-    """Look up customers by id, phone or e-mail, one identifier a line.
+def customers_lookup(source: TextIO, column: str | None, output: str | None) -> None:
+    """Look up customers by id, phone or e-mail, one identifier a line (or a CSV column).
 
-    Prints one JSON line per identifier, in input order: its customers, or its error.
-    FILE is UTF-8 (a BOM and CRLF line ends are fine); `#` lines are comments. Phones in a
-    common US form (303-555-0100, (303) 555-0100) are looked up as +13035550100.
+    Prints one JSON line per input line, in input order, repeats included, so the output
+    joins back to the input: its line number, its identifier, and its customers or its
+    error. FILE is UTF-8 (a BOM and CRLF line ends are fine); `#` lines are comments. A CSV
+    needs --column NAME. Phones in a common US form (303-555-0100, (303) 555-0100) are
+    looked up as +13035550100.
     """
-    identifiers = list(dict.fromkeys(_lines(source)))
-    if not identifiers:
+    assert isinstance(source, InputText)
+    lines = lookup_lines(source, column)
+    if not any(identifier for _, identifier in lines):
         fail(f"no identifiers in {source.name}", EXIT_USAGE)
-    finish(run(_sync.lookup(settings(), identifiers, output)))
+    finish(run(_sync.lookup(settings(), lines, output)))
 
 
 @cli.group()
@@ -334,7 +254,7 @@ def messages_stats() -> None:
 
 
 @messages.command("send", epilog=_EPILOG)
-@click.argument("source", metavar="[FILE|-]", required=False, type=_InputFile())
+@click.argument("source", metavar="[FILE|-]", required=False, type=InputFile())
 @click.option("--to", "phones", multiple=True, metavar="PHONE", help="Recipient (repeatable).")
 @click.option("--customer-id", "customer_ids", multiple=True, help="Recipient (repeatable).")
 @click.option("--message", help="Text (at most 200 characters); default for FILE lines.")

@@ -62,26 +62,38 @@ def _item_error(error: HomebaseError, settings: Settings) -> str:
     return f"{type(error).__name__}: {error}{path_hint(error, settings.base_url)}"
 
 
-async def lookup(settings: Settings, identifiers: Sequence[str], output: str | None) -> int:
-    """Look up every identifier, then write one JSON line per identifier in input order."""
+async def lookup(settings: Settings, lines: Sequence[tuple[int, str]], output: str | None) -> int:
+    """Look up every distinct identifier, then write one JSON line per input line, in order.
+
+    `lines`: (line number, identifier); an empty identifier (an empty CSV cell) is written
+    as skipped, never sent.
+    """
+    distinct = list(dict.fromkeys(identifier for _, identifier in lines if identifier))
     with progress_bar("customers lookup", enabled=settings.show_progress) as on_progress:
         async with settings.client() as hb:
             result = await hb.customers.lookup(
-                identifiers, concurrency=settings.concurrency, on_progress=on_progress
+                distinct, concurrency=settings.concurrency, on_progress=on_progress
             )
+    counts = {"matched": 0, "missing": 0, "failed": 0, "skipped": 0}
     with open_output(output) as handle:
         write = row_writer(handle, "jsonl", "")
-        for identifier in identifiers:
+        for number, identifier in lines:
+            row: dict[str, Any] = {"line": number, "identifier": identifier}
             error = result.failed.get(identifier)
-            if error is not None:
-                write({"identifier": identifier, "error": _item_error(error, settings)})
+            if not identifier:
+                counts["skipped"] += 1
+                write({**row, "skipped": "empty cell"})
+            elif error is not None:
+                counts["failed"] += 1
+                write({**row, "error": _item_error(error, settings)})
             else:
                 found = result.matches.get(identifier, [])
-                write({"identifier": identifier, "customers": [c.to_dict() for c in found]})
+                counts["matched" if found else "missing"] += 1
+                write({**row, "customers": [c.to_dict() for c in found]})
+    skipped = f", {counts['skipped']} empty" if counts["skipped"] else ""
     _note(
-        f"customers lookup: {plural(len(identifiers), 'identifier')}, "
-        f"{len(result.matches)} matched, "
-        f"{len(result.missing)} missing, {len(result.failed)} failed"
+        f"customers lookup: {plural(len(lines), 'identifier')}, {counts['matched']} matched, "
+        f"{counts['missing']} missing, {counts['failed']} failed{skipped}"
     )
     return worst_exit(result.failed.values()) if result.failed else EXIT_OK
 
