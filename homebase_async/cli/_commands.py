@@ -16,6 +16,7 @@ from .._errors import HomebaseError
 from . import _sync
 from ._inputs import InputFile, InputText, lookup_lines, parse_when
 from ._output import OutputPathError, check_output_path
+from ._resume import bind_export
 from ._settings import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -202,7 +203,14 @@ def jobs_export(
         fail("--to is before --from", EXIT_USAGE)
     if resume and (output in (None, "-") or output_format != "jsonl"):
         fail("--resume needs -o FILE and --format jsonl", EXIT_USAGE)
+    if resume and output is not None:
+        record = {"export": "jobs", "from": _utc(start), "to": _utc(end)}
+        bind_export(output, record)
     finish(run(_sync.export_jobs(settings(), start, end, output_format, output, resume=resume)))
+
+
+def _utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).isoformat()
 
 
 @cli.group()

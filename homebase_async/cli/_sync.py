@@ -15,7 +15,7 @@ from .. import TruncatedResultWarning
 from .._errors import HomebaseError, ValidationError
 from .._resources.messages import send_request
 from .._validation import looks_like_phone
-from ._output import open_output, plural, row_writer
+from ._output import OutputPathError, open_output, plural, row_writer
 from ._progress import fraction_bar, progress_bar
 from ._resume import resumable_output, resume_point
 from ._settings import (
@@ -130,6 +130,13 @@ async def export_jobs(
     count = 0
     span = max((end - start).total_seconds(), 1e-6)
     after = resume_point(output) if resume and output else None
+    if after is not None and not start <= after[0] <= end:
+        # Not this range's file after all (its record was edited or lost): 0 jobs and exit 0
+        # would look like a finished export.
+        raise OutputPathError(
+            f"-o {output}: its last job starts {after[0].isoformat()}, outside --from "
+            f"{start.isoformat()} --to {end.isoformat()}"
+        )
     if after is not None:
         _note(f"jobs export: resuming after job {after[1]} ({after[0].isoformat()})")
     with (
