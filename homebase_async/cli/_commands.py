@@ -294,6 +294,14 @@ def messages_send(
     finish(run(_sync.send(settings(), items, output, journal=journal)))
 
 
+def _needs_testing(what: str) -> str:
+    # homebase-async is installed from a checkout: name both forms of the install.
+    return (
+        f"{what} needs the testing extra: pip install 'homebase-async[testing]' "
+        "(in a checkout of homebase-async: pip install '.[testing]')"
+    )
+
+
 @cli.group()
 def fake() -> None:
     """The fake Homebase360 server (needs the `testing` extra)."""
@@ -310,7 +318,7 @@ def fake_serve(args: Sequence[str]) -> None:
     try:
         from ..testing import main as fake_main
     except ImportError:
-        fail('the fake needs the testing extra: pip install "homebase-async[testing]"', 3)
+        fail(_needs_testing("the fake"), 3)
     finish(fake_main(["serve", *args], prog="homebase fake"))
 
 
@@ -346,7 +354,7 @@ def demo(
     try:
         from ._demo import DemoSizes, run_demo
     except ImportError:
-        fail('the demo needs the testing extra: pip install "homebase-async[testing]"', 3)
+        fail(_needs_testing("the demo"), 3)
     sizes = DemoSizes(
         customers=customer_count,
         jobs=job_count,
