@@ -291,7 +291,8 @@ def messages_send(
     items = _sync.message_items(source, phones, customer_ids, message, media_url)
     if not items:
         fail("no recipients: give FILE, --to or --customer-id", EXIT_USAGE)
-    finish(run(_sync.send(settings(), items, output, journal=journal)))
+    fresh = journal is None or not os.path.exists(journal)
+    finish(run(_sync.send(settings(), items, output, journal=journal, fresh=fresh)))
 
 
 def _needs_testing(what: str) -> str:

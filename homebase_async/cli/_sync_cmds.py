@@ -34,9 +34,9 @@ from ._settings import (
 from ._settings import run as run_command
 from ._settings import settings as current_settings
 from ._sheet import NotUtf8, SheetRow, Source, sheet_rows
-from ._sync import worst_exit
+from ._sync import replay_label, worst_exit
 
-__all__ = ["CHUNK", "check_rows", "customers_sync", "replay_label", "sync"]
+__all__ = ["CHUNK", "check_rows", "customers_sync", "sync"]
 
 #: Rows per `upsert_many` call: big enough to keep the pool busy, small enough that memory
 #: does not grow with the file.
@@ -109,19 +109,6 @@ def _chunks(rows: Iterable[SheetRow], size: int) -> Iterator[list[SheetRow]]:
 
 
 _STATUSES = ("created", "updated", "unchanged", "ambiguous", "failed", "outcome_unknown")
-
-
-def replay_label(report: object, journal: str | None) -> tuple[set[int] | None, str]:
-    """Which indexes of `report` an earlier run did (from the journal), when the report says,
-    and how to label counts when it cannot say. `journal`: None when no earlier run can have
-    written it (no --journal, or its file did not exist before this run)."""
-    replayed = getattr(report, "from_journal", None)
-    if replayed is not None:
-        return set(replayed), ""
-    if journal is None:
-        return set(), ""
-    # TODO(lead): reports gain `from_journal`; until then a count cannot be split.
-    return None, " (in this run or, from the journal, by an earlier one)"
 
 
 async def sync(

@@ -253,3 +253,41 @@ def test_a_campaign_file_with_bad_lines_sends_nothing(
     assert len(lines) == 21
     assert lines[0].startswith(f"homebase: {source} line 6: ")
     assert lines[-1] == "homebase: 25 bad messages (5 more not shown): nothing sent"
+
+
+def test_a_resent_campaign_does_not_claim_the_journal_sends_as_its_own(
+    runner: CliRunner, fake: FakeHomebase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = str(tmp_path / "campaign.journal")
+    phones = [c["phone"]["mobile"] for c in fake.customers.values()][:2]
+    args = ["messages", "send", "--to", phones[0], "--to", phones[1]]
+    args += ["--message", "hi", "--journal", journal]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert ": 2 messages, 2 sent, 0 not sent" in first.stderr
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert len(fake.sms_sent) == 2
+    assert "2 sent (in this run or, from the journal, by an earlier one)" in again.stderr
+
+    from homebase_async._resources.messages import Messages
+
+    original = Messages.send_many
+
+    class Replayed:
+        def __init__(self, report: Any) -> None:
+            self._report = report
+            self.from_journal = {1}
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._report, name)
+
+    async def replayed(self: Messages, items: Any, **kwargs: Any) -> Any:
+        return Replayed(await original(self, items, **kwargs))
+
+    monkeypatch.setattr(Messages, "send_many", replayed)
+    labelled = runner.invoke(cli, args)
+    assert ": 2 messages, 1 sent, 1 sent by an earlier run (from the journal), 0 not" in (
+        labelled.stderr
+    )
+    assert [r.get("fromJournal", False) for r in _lines(labelled.stdout)] == [False, True]
