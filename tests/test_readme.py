@@ -2,9 +2,9 @@
 
 Every ```python block runs, unless it contains the marker `# not run`:
 
-- a block calling `asyncio.run(` is a program: saved as a file in an empty folder, it runs as
-  `python FILE` with HOMEBASE_API_KEY and HOMEBASE_BASE_URL pointing at a FakeHomebase served
-  on loopback, as a user would run it;
+- a block calling `asyncio.run(` is a program: saved as a file in an empty folder, it runs
+  from there as `__main__` (as `python FILE` runs it), with HOMEBASE_API_KEY and
+  HOMEBASE_BASE_URL pointing at a FakeHomebase served on loopback;
 - a block defining `test_` functions is a pytest module: it runs in a pytest subprocess;
 - there is no other kind: a block with top-level `await` fails when saved as a file, so it
   fails here.
@@ -21,10 +21,12 @@ folder, each `$ ` line with bash; what it prints (stdout and stderr) must be the
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
 import inspect
 import os
 import re
+import runpy
 import shlex
 import sqlite3
 import subprocess
@@ -159,31 +161,29 @@ def test_every_example_is_a_program_or_a_pytest_module() -> None:
         compile(block.padded, str(README), "exec")
 
 
-def _run_as_file(block: Block, folder: Path) -> subprocess.CompletedProcess[str]:
-    """`python example.py` in `folder`, with the environment the Quickstart's `export` set."""
+async def _run_as_file(block: Block, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block saved as `example.py` in `folder` and run from there as `__main__`, as
+    `python example.py` runs it (in this interpreter, to save a process start per example),
+    with the environment the Quickstart's `export` set."""
     path = folder / "example.py"
     path.write_text(block.padded, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, str(path)],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    monkeypatch.chdir(folder)
+    # In a thread: the program runs its own event loop while this one serves the fake.
+    await asyncio.to_thread(runpy.run_path, str(path), run_name="__main__")
 
 
 @pytest.mark.parametrize("block", _of_kind("program"), ids=str)
-def test_program(block: Block, served: str, tmp_path: Path) -> None:
-    done = _run_as_file(block, tmp_path)
-    assert done.returncode == 0, f"{block}:\n{done.stdout}\n{done.stderr}"
+async def test_program(
+    block: Block, served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _run_as_file(block, tmp_path, monkeypatch)
 
 
-def test_the_journal_query_shows_what_the_journal_program_leaves(
-    served: str, tmp_path: Path
+async def test_the_journal_query_shows_what_the_journal_program_leaves(
+    served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     [block] = [b for b in _of_kind("program") if "nightly-crm-sync.journal" in b.code]
-    assert _run_as_file(block, tmp_path).returncode == 0
+    await _run_as_file(block, tmp_path, monkeypatch)
     [(command, shown)] = [
         step
         for step in _session("### Journals: a run that survives a crash")
