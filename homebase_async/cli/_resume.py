@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from ._output import OutputPathError
 
-__all__ = ["bind_export", "resumable_output", "resume_point", "sidecar"]
+__all__ = ["bind_export", "forget_export", "resumable_output", "resume_point", "sidecar"]
 
 _TAIL = 64 * 1024  # bytes read from the end to find the last line: far more than one job
 
@@ -106,6 +106,12 @@ def bind_export(path: str | os.PathLike[str], record: dict[str, Any]) -> None:
         os.replace(temp, side)
     except OSError as exc:
         raise OutputPathError(f"-o {name}: {side.name}: {exc.strerror or exc}") from None
+
+
+def forget_export(path: str | os.PathLike[str]) -> None:
+    """F was rewritten whole by an export without --resume: its old record no longer holds."""
+    with contextlib.suppress(FileNotFoundError):
+        sidecar(path).unlink()
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from .._resources.messages import send_request
 from .._validation import looks_like_phone
 from ._output import OutputPathError, open_output, plural, row_writer
 from ._progress import fraction_bar, progress_bar
-from ._resume import resumable_output, resume_point
+from ._resume import forget_export, resumable_output, resume_point
 from ._settings import (
     EXIT_AUTH,
     EXIT_OK,
@@ -177,6 +177,9 @@ async def export_jobs(
                 count += 1
                 if isinstance(job.start, dt.datetime):
                     on_fraction((job.start - start).total_seconds() / span, count)
+    if output not in (None, "-") and not resume:
+        # The file now holds this export, not the one a --resume run recorded for it.
+        forget_export(output)
     _note(f"jobs export: {plural(count, 'job')} from {start.isoformat()} to {end.isoformat()}")
     return EXIT_PARTIAL if truncated else EXIT_OK
 

@@ -133,3 +133,19 @@ def test_a_last_job_outside_the_range_is_refused(runner: CliRunner, tmp_path: Pa
     )
     assert result.exit_code == 2
     assert "outside --from 2025-01-01T00:00:00+00:00" in result.stderr
+
+
+def test_a_plain_export_over_a_resumed_file_drops_its_record(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "jobs.jsonl"
+    january = ["jobs", "export", "--from", "2024-01-01", "--to", "2024-01-31", "-o", str(out)]
+    assert runner.invoke(cli, [*january, "--resume"]).exit_code == 0
+    assert (tmp_path / "jobs.jsonl.export.json").exists()
+    february = ["jobs", "export", "--from", "2024-02-01", "--to", "2024-02-29", "-o", str(out)]
+    assert runner.invoke(cli, february).exit_code == 0
+    assert not (tmp_path / "jobs.jsonl.export.json").exists()
+    # The record is gone, so January cannot be resumed into February's file.
+    result = runner.invoke(cli, [*january, "--resume"])
+    assert result.exit_code == 2
+    assert "no jobs.jsonl.export.json says which export it holds" in result.stderr
