@@ -114,8 +114,8 @@ async def lookup(settings: Settings, lines: Sequence[tuple[int, str]], output: s
                 write({**row, "customers": [c.to_dict() for c in found]})
     skipped = f", {counts['skipped']} empty" if counts["skipped"] else ""
     _note(
-        f"customers lookup: {plural(len(lines), 'identifier')}, {counts['matched']} matched, "
-        f"{counts['missing']} missing, {counts['failed']} failed{skipped}"
+        f"customers lookup: {plural(len(lines), 'identifier')}, {counts['matched']:,} matched, "
+        f"{counts['missing']:,} missing, {counts['failed']:,} failed{skipped}"
     )
     return worst_exit(result.failed.values()) if result.failed else EXIT_OK
 
