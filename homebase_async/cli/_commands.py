@@ -194,10 +194,13 @@ def jobs() -> None:
 def jobs_export(
     start: dt.datetime, end: dt.datetime, output_format: str, output: str | None, resume: bool
 ) -> None:
-    """Export every job starting from --from to --to (both included; a date is a UTC day).
+    """Export every job starting from --from to --to (both included).
 
-    With --resume, an interrupted export continues where -o FILE ends (run it with --resume
-    from the start: without it the file appears only once complete).
+    A date (2025-01-02 or 20250102) is the whole UTC day; a date-time without an offset is
+    UTC; 01/02/2025 is refused (it reads two ways). With --resume, an interrupted export
+    continues where -o FILE ends (run it with --resume from the start: without it the file
+    appears only once complete); FILE.export.json records the range, and resuming FILE with
+    another range is refused.
     """
     if end < start:
         fail("--to is before --from", EXIT_USAGE)
