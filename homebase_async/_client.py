@@ -6,6 +6,7 @@ import asyncio
 import enum
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from importlib.metadata import version
 from types import TracebackType
 from typing import Final, Self
@@ -15,6 +16,8 @@ import httpx
 from homebase_api.client import AuthenticatedClient
 from homebase_api.models import PingData
 
+from ._bulk._journal import HeldJournal, JournalArg, hold_journal
+from ._bulk._options import scope_of
 from ._config import (
     DEFAULT_BASE_URL,
     DEFAULT_BUDGET_MAX_AGE,
@@ -184,6 +187,15 @@ class HomebaseClient:
         copy = object.__new__(HomebaseClient)
         copy._setup(attrs.evolve(self.settings, **changes), self._shared)  # type: ignore[arg-type]
         return copy
+
+    def hold_journal(self, journal: JournalArg) -> AbstractAsyncContextManager[HeldJournal]:
+        """Hold `journal`'s lease across several bulk calls of this business.
+
+        `async with hb.hold_journal(path) as held:` then `journal=held` in each call: they run
+        as one run (`JournalBusyError` at entry if another run holds it), the lease released
+        at the end of the block.
+        """
+        return hold_journal(journal, scope=scope_of(self.settings.api_key))
 
     @property
     def with_raw_response(self) -> RawResponseView:

@@ -2,11 +2,12 @@
 
 Every ```python block runs, unless it contains the marker `# not run`:
 
-- a block calling `asyncio.run(` is a program: it runs in a worker thread, with
-  HOMEBASE_API_KEY and HOMEBASE_BASE_URL pointing at a FakeHomebase served on loopback;
+- a block calling `asyncio.run(` is a program: saved as a file in an empty folder, it runs
+  from there as `__main__` (as `python FILE` runs it), with HOMEBASE_API_KEY and
+  HOMEBASE_BASE_URL pointing at a FakeHomebase served on loopback;
 - a block defining `test_` functions is a pytest module: it runs in a pytest subprocess;
-- any other block is a snippet with top-level `await` (as in `python -m asyncio`): it runs
-  with `hb = HomebaseClient()`, built from the same environment.
+- there is no other kind: a block with top-level `await` fails when saved as a file, so it
+  fails here.
 
 The fake is started in a subprocess exactly as the README's Quickstart says (with
 `--example-data`), on a free port; the environment is what its `export` line sets. The pytest
@@ -21,15 +22,17 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import inspect
 import os
 import re
+import runpy
 import shlex
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
 import attrs
@@ -59,10 +62,10 @@ class Block:
             return "pytest"
         return "snippet"
 
-    def compiled(self) -> CodeType:
-        # Padded so that the code's line numbers are README.md's.
-        source = "\n" * (self.line - 1) + self.code
-        return compile(source, str(README), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    @property
+    def padded(self) -> str:
+        """The code, with README.md's line numbers (for tracebacks)."""
+        return "\n" * (self.line - 1) + self.code
 
     def __str__(self) -> str:
         return f"README.md:{self.line}"
@@ -85,12 +88,20 @@ def _of_kind(kind: str) -> list[Block]:
 
 
 def _section(heading: str) -> str:
-    """The text under `heading` up to the next heading of the same or a higher level."""
-    level = heading.split(" ", 1)[0]
+    """The text under `heading` up to the next heading of the same or a higher level (a `#`
+    line inside a fenced block is code, not a heading)."""
+    level = len(heading.split(" ", 1)[0])
     start = TEXT.index(f"\n{heading}\n")
     rest = TEXT[start + len(heading) + 2 :]
-    end = re.search(rf"^#{{1,{len(level)}}} ", rest, re.MULTILINE)
-    return rest if end is None else rest[: end.start()]
+    fenced = False
+    taken = []
+    for line in rest.splitlines(keepends=True):
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(rf"#{{1,{level}}} ", line):
+            break
+        taken.append(line)
+    return "".join(taken)
 
 
 def _console(section: str) -> list[str]:
@@ -118,7 +129,7 @@ def _session(section: str) -> list[tuple[str, str]]:
 def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The fake started exactly as the Quickstart says (`--port 0` for a free port), and the
     environment set by the Quickstart's `export` line, pointing at it."""
-    serve, export = _console("## Quickstart")
+    serve, export = _console("## Quickstart")[:2]
     assert "--example-data" in serve
     command = shlex.split(serve.replace("--port 8000", "--port 0"))
     assert command[0] == "python"
@@ -142,23 +153,50 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         process.communicate(timeout=10)  # also closes the pipes
 
 
-def test_every_kind_of_example_is_found() -> None:
-    assert {block.kind for block in BLOCKS} == {"program", "pytest", "snippet"}
+def test_every_example_is_a_program_or_a_pytest_module() -> None:
+    assert {block.kind for block in BLOCKS} == {"program", "pytest"}
+    assert len(_of_kind("program")) >= 15
+    for block in BLOCKS:
+        # As `python FILE` compiles it: a top-level `await` is a SyntaxError.
+        compile(block.padded, str(README), "exec")
+
+
+async def _run_as_file(block: Block, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block saved as `example.py` in `folder` and run from there as `__main__`, as
+    `python example.py` runs it (in this interpreter, to save a process start per example),
+    with the environment the Quickstart's `export` set."""
+    path = folder / "example.py"
+    path.write_text(block.padded, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    # In a thread: the program runs its own event loop while this one serves the fake.
+    await asyncio.to_thread(runpy.run_path, str(path), run_name="__main__")
 
 
 @pytest.mark.parametrize("block", _of_kind("program"), ids=str)
-async def test_program(block: Block, served: str) -> None:
-    namespace: dict[str, Any] = {"__name__": "__main__"}
-    # In a thread: the program runs its own event loop while this one serves the fake.
-    await asyncio.to_thread(exec, block.compiled(), namespace)
+async def test_program(
+    block: Block, served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _run_as_file(block, tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("block", _of_kind("snippet"), ids=str)
-async def test_snippet(block: Block, served: str) -> None:
-    async with HomebaseClient() as hb:
-        result = eval(block.compiled(), {"__name__": "readme", "hb": hb})
-        if inspect.iscoroutine(result):
-            await result
+async def test_the_journal_query_shows_what_the_journal_program_leaves(
+    served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [block] = [b for b in _of_kind("program") if "nightly-crm-sync.journal" in b.code]
+    await _run_as_file(block, tmp_path, monkeypatch)
+    [(command, shown)] = [
+        step
+        for step in _session("### Journals: a run that survives a crash")
+        if "sqlite3" in step[0]
+    ]
+    words = shlex.split(command)
+    assert words[:2] == ["sqlite3", "nightly-crm-sync.journal"]
+    # Python's sqlite3 in place of the sqlite3 shell (which may not be installed): its default
+    # output mode prints `|` between columns and nothing for NULL.
+    with contextlib.closing(sqlite3.connect(tmp_path / words[1])) as db:
+        rows = db.execute(words[2]).fetchall()
+    printed = "".join("|".join("" if v is None else str(v) for v in row) + "\n" for row in rows)
+    assert printed == shown
 
 
 def test_the_command_line_session_prints_what_the_readme_shows(served: str, tmp_path: Path) -> None:
@@ -263,3 +301,81 @@ def test_every_assumption_of_the_spec_has_a_row() -> None:
     assert len(notes) > 20
     missing = [where for where in notes if f"| `{where}` |" not in table]
     assert not missing, f"add a row to README.md's Spec assumptions table for {missing}"
+
+
+def _installed_by(specs: list[str]) -> set[Path]:
+    """Every file that `pip install SPECS` puts in place: the distributions named and, through
+    their requirements (with the extras asked for), everything they pull in."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    files: set[Path] = set()
+    todo = [Requirement(spec) for spec in specs]
+    seen: set[str] = set()
+    while todo:
+        req = todo.pop()
+        name = re.sub(r"[-_.]+", "-", req.name).lower()
+        key = f"{name}{sorted(req.extras)}"
+        if key in seen:
+            continue
+        seen.add(key)
+        dist = metadata.distribution(name)
+        if name == "homebase-async":  # installed editable here: its files are this checkout
+            files |= {p.resolve() for p in (ROOT / "homebase_async").rglob("*.py")}
+            files |= {p.resolve() for p in (ROOT / "generated").rglob("*.py")}
+        files |= {Path(str(dist.locate_file(f))).resolve() for f in dist.files or []}
+        for line in dist.requires or []:
+            sub = Requirement(line)
+            wanted = [{"extra": extra} for extra in (req.extras or {""})]
+            if sub.marker is None or any(sub.marker.evaluate(env) for env in wanted):
+                todo.append(sub)
+    return files
+
+
+def _third_party_imports(code: str) -> list[tuple[str, Path]]:
+    """(module, its file) of every module the code imports from outside the standard library."""
+    import importlib.util
+    import sysconfig
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        for name in names:
+            spec = importlib.util.find_spec(name)
+            assert spec is not None, name
+            if spec.origin in (None, "built-in", "frozen"):
+                continue
+            origin = Path(spec.origin).resolve()
+            if stdlib in origin.parents and "site-packages" not in origin.parts:
+                continue
+            found.append((name, origin))
+    return found
+
+
+def test_the_otel_example_needs_only_what_the_readme_says_to_install() -> None:
+    section = _section("### Observability")
+    [install] = re.findall(r"^pip install (.+)$", section, re.MULTILINE)
+    specs = shlex.split(install)
+    [example] = [
+        code
+        for code in re.findall(r"^```python\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+        if "TracerProvider" in code
+    ]
+    imports = _third_party_imports(example)
+    assert any(name.startswith("opentelemetry.sdk") for name, _ in imports)
+    provided = _installed_by(specs)
+    missing = [name for name, origin in imports if origin not in provided]
+    assert not missing, f"`pip install {install}` does not install {missing}"
+    # The check can fail: the extra alone lacks the SDK (issue 22's ModuleNotFoundError).
+    alone = _installed_by(["homebase-async[otel]"])
+    assert [n for n, origin in imports if origin not in alone] == [
+        name for name, _ in imports if name.startswith("opentelemetry.sdk")
+    ]

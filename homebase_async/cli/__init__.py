@@ -1,31 +1,50 @@
-"""The `homebase` command line (the `cli` extra): bulk sync with the API, the fake, a demo."""
+"""The `homebase` command line (the `cli` extra): bulk sync with the API, the fake, a demo.
+
+This module imports nothing of the extra, so that the `homebase` command of an install
+without it says in one line what to install (exit 3) instead of a traceback.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-import click
+if TYPE_CHECKING:
+    from ._commands import cli as cli
 
-from . import _journal_cmds, _sync_cmds  # noqa: F401 - register `journal`, `customers sync`
-from ._commands import cli, quiet_stdout
-from ._settings import EXIT_INTERRUPTED, EXIT_OK
+__all__ = ["EXIT_NO_EXTRA", "cli", "main"]
 
-__all__ = ["cli", "main"]
+#: The exit code when the `cli` extra is not installed (as for other configuration problems).
+EXIT_NO_EXTRA = 3
+_EXTRA = ("click", "rich")
+NO_EXTRA = (
+    "homebase: the command line needs the cli extra: pip install 'homebase-async[cli]' "
+    "(in a checkout of homebase-async: pip install '.[cli]')"
+)
+
+
+def _extra_missing(error: ModuleNotFoundError) -> bool:
+    name = error.name or ""
+    return name.split(".")[0] in _EXTRA
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `homebase` with `argv` (default: the process arguments); returns the exit code."""
     try:
-        result = cli.main(
-            args=None if argv is None else list(argv), prog_name="homebase", standalone_mode=False
-        )
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.Abort:
-        click.echo("homebase: interrupted", err=True)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:  # the reader stopped reading (`| head -1`): quietly done
-        quiet_stdout()
-        return EXIT_OK
-    return result if isinstance(result, int) else 0
+        from ._main import main as run
+    except ModuleNotFoundError as exc:
+        if not _extra_missing(exc):
+            raise
+        print(NO_EXTRA, file=sys.stderr)
+        return EXIT_NO_EXTRA
+    return run(argv)
+
+
+def __getattr__(name: str) -> Any:
+    # `cli` (the click group) needs the extra: imported on first use.
+    if name == "cli":
+        from ._main import cli as group
+
+        return group
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

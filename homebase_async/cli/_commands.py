@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import click
 
 from .._errors import HomebaseError
 from . import _sync
+from ._inputs import InputFile, InputText, lookup_lines, parse_when
 from ._output import OutputPathError, check_output_path
+from ._resume import bind_export
 from ._settings import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -81,58 +82,6 @@ def quiet_stdout() -> None:
         pass
 
 
-class _InputText(io.StringIO):
-    """An input file's text, decoded; `name` as the user gave it."""
-
-    def __init__(self, text: str, name: str) -> None:
-        super().__init__(text)
-        self.name = name
-
-
-if TYPE_CHECKING:  # click >= 8.2 types ParamType generically; 8.1 cannot subscript it
-    _FileParam = click.ParamType[_InputText, Any]
-else:
-    _FileParam = click.ParamType
-
-
-class _InputFile(_FileParam):
-    """FILE or `-`, read as UTF-8 with or without a BOM, any line ends.
-
-    Anything else is one line naming the file and the encoding (exit 2), never a traceback.
-    """
-
-    name = "file"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, _InputText):
-            return value
-        name = "standard input" if value == "-" else str(value)
-        try:
-            if value == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(value, "rb") as handle:
-                    data = handle.read()
-        except OSError as exc:
-            fail(f"{name}: {exc.strerror or exc}", EXIT_USAGE)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            fail(
-                f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                f"{exc.start}); save it as UTF-8, with or without BOM",
-                EXIT_USAGE,
-            )
-        # Universal newlines: CRLF and CR end lines like LF.
-        return _InputText(text.replace("\r\n", "\n").replace("\r", "\n"), name)
-
-
-def _lines(source: TextIO) -> list[str]:
-    """The stripped lines of an input file, without blank lines and `#` comments."""
-    stripped = (line.strip() for line in source)
-    return [line for line in stripped if line and not line.startswith("#")]
-
-
 def _check_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and value != "-":
         try:
@@ -143,21 +92,13 @@ def _check_output(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 def _when(*, end_of_day: bool) -> Callable[[click.Context, click.Parameter, str], dt.datetime]:
-    """Parse a date (the whole UTC day) or an ISO 8601 date-time (UTC without an offset)."""
+    """A --from/--to callback: `parse_when`, its error one line (exit 2)."""
 
     def convert(ctx: click.Context, param: click.Parameter, value: str) -> dt.datetime:
-        text = value.strip()
         try:
-            if len(text) == 10:
-                day = dt.date.fromisoformat(text)
-                clock = dt.time.max if end_of_day else dt.time.min
-                return dt.datetime.combine(day, clock, dt.UTC)
-            when = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise click.BadParameter(
-                f"{text!r} is not a date (2024-05-31) or an ISO 8601 date-time"
-            ) from None
-        return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+            return parse_when(value, end_of_day=end_of_day)
+        except ValueError as exc:
+            fail(f"{max(param.opts, key=len)}: {exc}", EXIT_USAGE)
 
     return convert
 
@@ -210,20 +151,24 @@ def customers() -> None:
 
 
 @customers.command("lookup", epilog=_EPILOG)
-@click.argument("source", metavar="FILE|-", type=_InputFile())
+@click.argument("source", metavar="FILE|-", type=InputFile())
+@click.option("--column", metavar="NAME", help="FILE is a CSV: look up this column of each row.")
 @_output_option
 @api_options
-def customers_lookup(source: TextIO, output: str | None) -> None:
-    """Look up customers by id, phone or e-mail, one identifier a line.
+def customers_lookup(source: TextIO, column: str | None, output: str | None) -> None:
+    """Look up customers by id, phone or e-mail, one identifier a line (or a CSV column).
 
-    Prints one JSON line per identifier, in input order: its customers, or its error.
-    FILE is UTF-8 (a BOM and CRLF line ends are fine); `#` lines are comments. Phones in a
-    common US form (303-555-0100, (303) 555-0100) are looked up as +13035550100.
+    Prints one JSON line per input line, in input order, repeats included, so the output
+    joins back to the input: its line number, its identifier, and its customers or its
+    error. FILE is UTF-8 (a BOM and CRLF line ends are fine); `#` lines are comments. A CSV
+    needs --column NAME. Phones in a common US form (303-555-0100, (303) 555-0100) are
+    looked up as +13035550100.
     """
-    identifiers = list(dict.fromkeys(_lines(source)))
-    if not identifiers:
+    assert isinstance(source, InputText)
+    lines = lookup_lines(source, column)
+    if not any(identifier for _, identifier in lines):
         fail(f"no identifiers in {source.name}", EXIT_USAGE)
-    finish(run(_sync.lookup(settings(), identifiers, output)))
+    finish(run(_sync.lookup(settings(), lines, output)))
 
 
 @cli.group()
@@ -249,16 +194,26 @@ def jobs() -> None:
 def jobs_export(
     start: dt.datetime, end: dt.datetime, output_format: str, output: str | None, resume: bool
 ) -> None:
-    """Export every job starting from --from to --to (both included; a date is a UTC day).
+    """Export every job starting from --from to --to (both included).
 
-    With --resume, an interrupted export continues where -o FILE ends (run it with --resume
-    from the start: without it the file appears only once complete).
+    A date (2025-01-02 or 20250102) is the whole UTC day; a date-time without an offset is
+    UTC; 01/02/2025 is refused (it reads two ways). With --resume, an interrupted export
+    continues where -o FILE ends (run it with --resume from the start: without it the file
+    appears only once complete); FILE.export.json records the range, and resuming FILE with
+    another range is refused.
     """
     if end < start:
         fail("--to is before --from", EXIT_USAGE)
     if resume and (output in (None, "-") or output_format != "jsonl"):
         fail("--resume needs -o FILE and --format jsonl", EXIT_USAGE)
+    if resume and output is not None:
+        record = {"export": "jobs", "from": _utc(start), "to": _utc(end)}
+        bind_export(output, record)
     finish(run(_sync.export_jobs(settings(), start, end, output_format, output, resume=resume)))
+
+
+def _utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).isoformat()
 
 
 @cli.group()
@@ -310,7 +265,7 @@ def messages_stats() -> None:
 
 
 @messages.command("send", epilog=_EPILOG)
-@click.argument("source", metavar="[FILE|-]", required=False, type=_InputFile())
+@click.argument("source", metavar="[FILE|-]", required=False, type=InputFile())
 @click.option("--to", "phones", multiple=True, metavar="PHONE", help="Recipient (repeatable).")
 @click.option("--customer-id", "customer_ids", multiple=True, help="Recipient (repeatable).")
 @click.option("--message", help="Text (at most 200 characters); default for FILE lines.")
@@ -339,7 +294,16 @@ def messages_send(
     items = _sync.message_items(source, phones, customer_ids, message, media_url)
     if not items:
         fail("no recipients: give FILE, --to or --customer-id", EXIT_USAGE)
-    finish(run(_sync.send(settings(), items, output, journal=journal)))
+    fresh = journal is None or not os.path.exists(journal)
+    finish(run(_sync.send(settings(), items, output, journal=journal, fresh=fresh)))
+
+
+def _needs_testing(what: str) -> str:
+    # homebase-async is installed from a checkout: name both forms of the install.
+    return (
+        f"{what} needs the testing extra: pip install 'homebase-async[testing]' "
+        "(in a checkout of homebase-async: pip install '.[testing]')"
+    )
 
 
 @cli.group()
@@ -358,7 +322,7 @@ def fake_serve(args: Sequence[str]) -> None:
     try:
         from ..testing import main as fake_main
     except ImportError:
-        fail('the fake needs the testing extra: pip install "homebase-async[testing]"', 3)
+        fail(_needs_testing("the fake"), 3)
     finish(fake_main(["serve", *args], prog="homebase fake"))
 
 
@@ -394,7 +358,7 @@ def demo(
     try:
         from ._demo import DemoSizes, run_demo
     except ImportError:
-        fail('the demo needs the testing extra: pip install "homebase-async[testing]"', 3)
+        fail(_needs_testing("the demo"), 3)
     sizes = DemoSizes(
         customers=customer_count,
         jobs=job_count,

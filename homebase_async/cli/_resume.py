@@ -5,6 +5,9 @@ atomically, so an interrupted run leaves every complete line behind. The next ru
 `--resume` drops a torn last line, reads the (start, jobId) of the last complete one and
 continues after it (`jobs.iterate(after=...)`): jobs come in a fixed order, so nothing is
 written twice and nothing is skipped.
+
+F remembers which export it holds in a sidecar file, `F.export.json` (its range, in UTC):
+resuming F with another range is refused, as it would mix two exports in one file.
 """
 
 from __future__ import annotations
@@ -15,11 +18,11 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ._output import OutputPathError
 
-__all__ = ["resumable_output", "resume_point"]
+__all__ = ["bind_export", "forget_export", "resumable_output", "resume_point", "sidecar"]
 
 _TAIL = 64 * 1024  # bytes read from the end to find the last line: far more than one job
 
@@ -62,6 +65,53 @@ def resume_point(path: str | os.PathLike[str]) -> tuple[dt.datetime, str] | None
     if not isinstance(job_id, str) or start.tzinfo is None:
         raise OutputPathError(f"-o {os.fspath(path)}: its last line is not an exported job")
     return start, job_id
+
+
+def sidecar(path: str | os.PathLike[str]) -> Path:
+    """Where F records the export it holds."""
+    return Path(f"{os.fspath(path)}.export.json")
+
+
+def _describe(record: dict[str, Any]) -> str:
+    return f"--from {record.get('from')} --to {record.get('to')}"
+
+
+def bind_export(path: str | os.PathLike[str], record: dict[str, Any]) -> None:
+    """Before `--resume` writes F: refuse an F holding another export; record this one.
+
+    An F with lines but no record (written by an export without --resume, or by hand) is
+    refused too: nothing says which range it holds.
+    """
+    target, side = Path(path), sidecar(path)
+    name = os.fspath(path)
+    if target.exists() and target.stat().st_size > 0:
+        try:
+            recorded = json.loads(side.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise OutputPathError(
+                f"-o {name}: no {side.name} says which export it holds (was it written with "
+                "--resume?): remove it or export to another file"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise OutputPathError(f"-o {name}: {side.name} cannot be read ({exc})") from None
+        if recorded != record:
+            raise OutputPathError(
+                f"-o {name} holds the export {_describe(recorded)}; resuming it with "
+                f"{_describe(record)} would mix two exports: use another file"
+            )
+        return
+    temp = side.with_name(f".{side.name}.tmp")
+    try:
+        temp.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        os.replace(temp, side)
+    except OSError as exc:
+        raise OutputPathError(f"-o {name}: {side.name}: {exc.strerror or exc}") from None
+
+
+def forget_export(path: str | os.PathLike[str]) -> None:
+    """F was rewritten whole by an export without --resume: its old record no longer holds."""
+    with contextlib.suppress(FileNotFoundError):
+        sidecar(path).unlink()
 
 
 @contextlib.contextmanager

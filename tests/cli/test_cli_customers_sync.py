@@ -29,22 +29,30 @@ def test_a_spreadsheet_csv_just_works_and_a_rerun_changes_nothing(
     source = tmp_path / "crm.csv"
     source.write_bytes(SPREADSHEET.encode())
     journal = tmp_path / "sync.journal"
+    before = len(fake.customers)
     first = runner.invoke(cli, ["customers", "sync", str(source), "--journal", str(journal)])
-    # The third row has no contact: reported, not fatal; exit 2, an item's own bad input (as
-    # lookup and send, and as the README's exit codes say; this test said 1 before review).
+    # The third row has no contact: every row is checked before the first request, so the
+    # run fails with nothing sent (issue 18; this test expected two creates before).
     assert first.exit_code == 2
-    rows = _lines(first.stdout)
-    assert [r["status"] for r in rows] == ["created", "created", "failed"]
-    assert [r["source"] for r in rows] == ["row 2", "row 3", "row 4"]
-    assert "phone" in str(rows[2]["error"])
+    assert first.stdout == ""
+    assert len(fake.customers) == before
+    assert "row 4: " in first.stderr
+    assert "phone" in first.stderr
+    assert "1 bad row: nothing sent" in first.stderr
+    assert "ignoring columns: Company" in first.stderr
+
+    source.write_bytes(SPREADSHEET.replace("Nobody,,,,sync:2,\r\n", "").encode())
+    fixed = runner.invoke(cli, ["customers", "sync", str(source), "--journal", str(journal)])
+    assert fixed.exit_code == 0, fixed.output
+    rows = _lines(fixed.stdout)
+    assert [r["status"] for r in rows] == ["created", "created"]
+    assert [r["source"] for r in rows] == ["row 2", "row 3"]
     created = fake.customers[str(rows[0]["customerId"])]
     assert created["phone"]["mobile"] == "+13035550150"  # US format normalised to E.164
     assert created["email"] == ["ada.sync@example.com"]
-    assert "1 failed" in first.stderr
-    assert "ignoring columns: Company" in first.stderr
 
     again = runner.invoke(cli, ["customers", "sync", str(source)])  # no journal: looks up
-    assert [r["status"] for r in _lines(again.stdout)] == ["unchanged", "unchanged", "failed"]
+    assert [r["status"] for r in _lines(again.stdout)] == ["unchanged", "unchanged"]
     notes = Counter(c["notes"] for c in fake.customers.values())
     assert notes["sync:0"] == notes["sync:1"] == 1
 

@@ -237,8 +237,9 @@ def test_13_bad_per_message_input_exits_2(
 ) -> None:
     result = runner.invoke(cli, ["messages", "send", "--to", "+13035550100", *options])
     assert result.exit_code == 2
-    [row] = [json.loads(line) for line in result.stdout.splitlines()]
-    assert row["status"] == "failed"
+    # Checked before the first request (issue 18): nothing sent, so no per-message line.
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == "homebase: 1 bad message: nothing sent"
 
 
 def test_13_demo_help_says_what_the_demo_returns(runner: CliRunner) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -82,3 +83,52 @@ def test_resolve_refuses_a_create_without_its_id_and_unknown_keys(
     missing = CliRunner().invoke(cli, [*base, "nobody@example.com", "--as", "not-written"])
     assert missing.exit_code == 1
     assert "no open row" in missing.stderr
+
+
+def test_a_chunked_sync_holds_its_journal_between_chunks(
+    fake: FakeHomebase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from homebase_async import JournalBusyError
+    from homebase_async._bulk._journal import Journal, open_store
+    from homebase_async._bulk._store import Holder
+    from homebase_async._resources.customers import Customers
+    from homebase_async.cli import _sync_cmds
+
+    source = tmp_path / "crm.csv"
+    rows = [f"Chunk,Row {i},chunk{i}@example.com" for i in range(6)]
+    source.write_text("First Name,Last Name,Email\n" + "\n".join(rows) + "\n")
+    journal = tmp_path / "sync.journal"
+    monkeypatch.setattr(_sync_cmds, "CHUNK", 2)
+    refused: list[bool] = []
+    upsert = Customers.upsert_many
+
+    async def upsert_and_try_the_journal(self: Customers, items: Any, **kwargs: Any) -> Any:
+        other = open_store(Journal(str(journal)), scope="test")
+        try:
+            await other.acquire(Holder.here(), wait=0)
+        except JournalBusyError:
+            refused.append(True)
+        else:
+            refused.append(False)
+            await other.close()
+        return await upsert(self, items, **kwargs)
+
+    monkeypatch.setattr(Customers, "upsert_many", upsert_and_try_the_journal)
+    done = CliRunner().invoke(cli, ["customers", "sync", str(source), "--journal", str(journal)])
+    assert done.exit_code == 0, done.output
+    assert refused == [True, True, True]  # before each of the three chunks, the lease was held
+    assert asyncio.run(_rows(journal)) == 6
+
+
+async def _rows(journal: Path) -> int:
+    from homebase_async._bulk._journal import Journal, open_store
+    from homebase_async._bulk._store import Holder
+
+    store = open_store(Journal(str(journal)), scope="test")
+    await store.acquire(Holder.here(), wait=0)
+    try:
+        return len(await store.rows())
+    finally:
+        await store.close()
