@@ -317,7 +317,8 @@ def _pool(
             from httpx_aiohttp import AiohttpTransport
         except ImportError:  # pragma: no cover - depends on the installed extras
             raise ConfigurationError(
-                'http_backend="aiohttp" needs the extra: pip install "homebase-async[aiohttp]"'
+                'http_backend="aiohttp" needs httpx-aiohttp, a dependency of homebase-async: '
+                "reinstall it"
             ) from None
         return AiohttpTransport(limits=limits, proxy=via)
     raise ConfigurationError(f'http_backend must be "httpx" or "aiohttp", got {backend!r}')

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import tempfile
 import time
@@ -52,8 +51,6 @@ def _arguments() -> argparse.Namespace:
 
 async def _main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    # stamina logs every scheduled retry at WARNING; without a handler Python prints them.
-    logging.getLogger("stamina").setLevel(logging.ERROR)
     info = machine()
     print(f"Machine: {describe(info)}", flush=True)
     busy = info["load_average_at_start"][0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -124,12 +123,6 @@ _format_option = click.option(
 @click.version_option(package_name="homebase-async", prog_name="homebase")
 def cli() -> None:
     """Bulk sync with the Homebase360 API, and a fake server to try it on."""
-    # stamina logs each retry at WARNING; with no handler Python prints them bare on stderr.
-    # The CLI reports retries itself (HOMEBASE_LOG=debug shows each one).
-    stamina_log = logging.getLogger("stamina")
-    if not stamina_log.handlers:
-        stamina_log.addHandler(logging.NullHandler())
-        stamina_log.propagate = False
 
 
 @cli.command(epilog=_EPILOG)
