@@ -11,9 +11,12 @@ import httpx
 import httpx._transports.default as httpx_default
 import pytest
 import stamina
+from _postgres import postgres_url
 from _support import API_KEY, BASE_URL
 
 from homebase_async import HomebaseClient, RetryPolicy
+
+__all__ = ["postgres_url"]  # the real PostgreSQL server's session fixture (tests/_postgres.py)
 
 
 @pytest.fixture(autouse=True)
