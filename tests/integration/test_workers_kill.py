@@ -33,6 +33,8 @@ def test_killed_workers_leave_no_duplicate_no_loss_and_one_lease_holder(
             "3",
             "--sizes",
             "6,3,5",
+            "--latency",
+            "0.02",
             "--seed",
             "3",
             "--timeout",
