@@ -2,7 +2,16 @@
 
 from importlib.metadata import version as _version
 
-from ._bulk import CreateReport, Journal, SendReport, TruncatedResultWarning, UpsertReport
+from ._bulk import (
+    CreateReport,
+    ItemChangedError,
+    Journal,
+    SendOptions,
+    SendReport,
+    TruncatedResultWarning,
+    UpsertReport,
+    WriteOptions,
+)
 from ._client import NOT_GIVEN, HomebaseClient, NotGiven
 from ._config import RetryPolicy
 from ._errors import (
@@ -48,6 +57,7 @@ __all__ = [
     "HomebaseClient",
     "HomebaseError",
     "HostNotFoundError",
+    "ItemChangedError",
     "Journal",
     "JournalBusyError",
     "JournalError",
@@ -62,6 +72,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "SdkEvent",
+    "SendOptions",
     "SendReport",
     "ServerError",
     "SmsBudget",
@@ -70,6 +81,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UpsertReport",
     "ValidationError",
+    "WriteOptions",
     "WriteOutcomeUnknownError",
     "__version__",
 ]

@@ -180,12 +180,19 @@ def check_bool(field: str, value: object) -> bool:
     return value
 
 
+#: The largest integer a JSON number (a double) holds exactly: 2**53 - 1.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
 def check_number(field: str, value: object, *, minimum: float | None = None) -> float | int:
     """A finite int or float (not a bool), at least `minimum` when given."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(field, f"must be a number, got {_short(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValidationError(field, f"must be a finite number, got {value!r}")
+    if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
+        # JSON numbers are doubles to the server: larger integers are not stored as sent.
+        raise ValidationError(field, f"must be at most {MAX_SAFE_INTEGER} in size")
     if minimum is not None and value < minimum:
         raise ValidationError(field, f"must be at least {minimum}, got {value!r}")
     return value

@@ -118,13 +118,23 @@ async def test_resolve_marks_an_unknown_row(stores: StoreFactory) -> None:
     try:
         await store.start(_row("a"))
         await store.finish(_row("b", State.DONE, outcome="created", result='"C2"'))
-        assert await store.resolve("customers.create", "a", State.DONE, "seen in the app")
-        assert not await store.resolve("customers.create", "b", State.FAILED, "done already")
+        assert await store.resolve(
+            "customers.create",
+            "a",
+            state=State.DONE,
+            outcome="created",
+            result='"C1"',
+            note="seen in the app",
+        )
+        assert not await store.resolve(
+            "customers.create", "b", state=State.FAILED, outcome=None, result=None, note="done"
+        )
         rows = {row.key: row for row in await store.rows()}
     finally:
         await store.close()
     assert rows["a"].state is State.DONE
-    assert rows["a"].outcome == "create"
+    assert (rows["a"].outcome, rows["a"].result) == ("created", '"C1"')
+    assert rows["a"].action == "create"  # what was in flight stays readable
     assert rows["a"].error == "seen in the app"
     assert rows["b"].state is State.DONE
 

@@ -1,6 +1,8 @@
 """The one bulk-write engine, its worker pool, journal stores and reports."""
 
+from ._earlier import ItemChangedError
 from ._journal import Journal
+from ._options import SendOptions, WriteOptions
 from ._pool import (
     Outcome,
     Progress,
@@ -15,13 +17,16 @@ from ._reports import CreateReport, SendReport, UpsertReport
 
 __all__ = [
     "CreateReport",
+    "ItemChangedError",
     "Journal",
     "Outcome",
     "Progress",
+    "SendOptions",
     "SendReport",
     "Tally",
     "TruncatedResultWarning",
     "UpsertReport",
+    "WriteOptions",
     "effective_concurrency",
     "pool",
     "run_bulk",

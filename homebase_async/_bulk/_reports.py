@@ -23,6 +23,9 @@ class SendReport:
     not_sent: dict[int, DailyLimitExceededError]
     failed: dict[int, HomebaseError]
     outcome_unknown: dict[int, WriteOutcomeUnknownError]
+    #: Indexes reported as an earlier run of the journal left them: nothing was sent for
+    #: them now (their entries above come from the journal).
+    from_journal: frozenset[int] = frozenset()
 
 
 @attrs.frozen(kw_only=True)
@@ -37,6 +40,9 @@ class CreateReport:
     created: dict[int, str]
     failed: dict[int, HomebaseError]
     outcome_unknown: dict[int, WriteOutcomeUnknownError]
+    #: Indexes reported as an earlier run of the journal left them: nothing was sent for
+    #: them now (their entries above come from the journal).
+    from_journal: frozenset[int] = frozenset()
 
 
 @attrs.frozen(kw_only=True)
@@ -54,3 +60,6 @@ class UpsertReport:
     ambiguous: dict[int, list[str]]
     failed: dict[int, HomebaseError]
     outcome_unknown: dict[int, WriteOutcomeUnknownError]
+    #: Indexes reported as an earlier run of the journal left them: nothing was sent for
+    #: them now (their entries above come from the journal).
+    from_journal: frozenset[int] = frozenset()

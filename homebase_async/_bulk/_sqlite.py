@@ -57,6 +57,7 @@ class SqliteStore:
         self.name = path
         self._db: sqlite3.Connection | None = None
         self._lock_fd: int | None = None
+        self._broken: JournalError | None = None
 
     async def acquire(self, holder: Holder, *, wait: float) -> None:
         deadline = time.monotonic() + wait
@@ -116,13 +117,11 @@ class SqliteStore:
                     f"journal {self.name!r} was written by homebase-async 0.2 (rows keyed by "
                     "content, not identity): finish its run with 0.2, or start a new journal"
                 )
-            db.executescript(_SCHEMA)
-            db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-            (version,) = db.execute(
-                "SELECT value FROM meta WHERE name = 'schema_version'"
-            ).fetchone()
+            version = _version(db)
+            if version is None:  # a new journal (no write when it exists: readers may hold it)
+                db.executescript(_SCHEMA)
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                version = str(SCHEMA_VERSION)
         except sqlite3.Error as exc:
             raise JournalError(f"journal {self.name!r} cannot be opened: {exc}") from None
         if int(version) > SCHEMA_VERSION:
@@ -155,24 +154,30 @@ class SqliteStore:
             raise JournalError(f"journal {self.name!r} cannot be read: {exc}") from None
 
     async def start(self, row: Row) -> None:
-        self._write(
-            "INSERT INTO items (operation, key, digest, state, action, attempts, item, updated)"
-            " VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
-            " ON CONFLICT (operation, key) DO UPDATE SET digest = excluded.digest,"
-            " state = excluded.state, action = excluded.action, outcome = NULL,"
-            " result = NULL, error = NULL, attempts = attempts + 1, item = excluded.item,"
-            " updated = excluded.updated",
-            (
-                row.operation,
-                row.key,
-                row.digest,
-                State.IN_FLIGHT,
-                row.action,
-                row.item,
-                row.updated,
-            ),
-            "cannot record an item in flight",
-        )
+        if self._broken is not None:  # once failed, fail the rest at once (no lock waits)
+            raise self._broken
+        try:
+            self._write(
+                "INSERT INTO items (operation, key, digest, state, action, attempts, item, updated)"
+                " VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+                " ON CONFLICT (operation, key) DO UPDATE SET digest = excluded.digest,"
+                " state = excluded.state, action = excluded.action, outcome = NULL,"
+                " result = NULL, error = NULL, attempts = attempts + 1, item = excluded.item,"
+                " updated = excluded.updated",
+                (
+                    row.operation,
+                    row.key,
+                    row.digest,
+                    State.IN_FLIGHT,
+                    row.action,
+                    row.item,
+                    row.updated,
+                ),
+                "cannot record an item in flight",
+            )
+        except JournalError as exc:
+            self._broken = exc
+            raise
 
     async def finish(self, row: Row) -> None:
         self._write(
@@ -197,12 +202,20 @@ class SqliteStore:
             "missed an outcome",
         )
 
-    async def resolve(self, operation: str, key: str, state: State, note: str) -> bool:
+    async def resolve(
+        self,
+        operation: str,
+        key: str,
+        *,
+        state: State,
+        outcome: str | None,
+        result: str | None,
+        note: str,
+    ) -> bool:
         cursor = self._write(
-            "UPDATE items SET state = ?, error = ?, outcome = CASE WHEN ? = 'done'"
-            " THEN COALESCE(outcome, action) ELSE outcome END"
+            "UPDATE items SET state = ?, outcome = ?, result = ?, error = ?"
             " WHERE operation = ? AND key = ? AND state IN ('in_flight', 'outcome_unknown')",
-            (state, note, state, operation, key),
+            (state, outcome, result, note, operation, key),
             "cannot be resolved",
         )
         return cursor.rowcount == 1
@@ -220,6 +233,13 @@ class SqliteStore:
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the descriptor releases the flock
             self._lock_fd = None
+
+
+def _version(db: sqlite3.Connection) -> str | None:
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+        return None
+    found = db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+    return None if found is None else str(found[0])
 
 
 def _row(values: tuple[object, ...]) -> Row:

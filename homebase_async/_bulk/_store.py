@@ -112,9 +112,18 @@ class JournalStore(Protocol):
         """Every row of every operation (for `homebase journal show`)."""
         ...
 
-    async def resolve(self, operation: str, key: str, state: State, note: str) -> bool:
-        """Mark an `outcome_unknown` or `in_flight` row as checked by a person; False if no
-        such row is open."""
+    async def resolve(
+        self,
+        operation: str,
+        key: str,
+        *,
+        state: State,
+        outcome: str | None,
+        result: str | None,
+        note: str,
+    ) -> bool:
+        """Settle an `outcome_unknown` or `in_flight` row as a person checked it (`done` with
+        its outcome and result, or `failed`: not written); False if no such row is open."""
         ...
 
     async def close(self) -> None:

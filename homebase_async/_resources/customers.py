@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from homebase_api.api.customers import create_customer, get_customers, update_customer
 from homebase_api.models import (
@@ -12,31 +11,42 @@ from homebase_api.models import (
     Customer,
     CustomerUpdate,
     NewCustomer,
-    Phone,
 )
 from homebase_api.types import UNSET
 
 from .._bulk import CreateReport, Progress, UpsertReport, effective_concurrency
-from .._customer_sync import MATCH_FIELDS, create_many, upsert_many
-from .._errors import ValidationError
-from .._journal import KeyFunc
+from .._bulk._engine import Options, Sending, Writer
+from .._bulk._items import Item
+from .._bulk._options import WriteOptions, bulk_options, scope_of
+from .._bulk._runs import Match, Matcher, create_many, upsert_many
+from .._bulk._settle import Found, Inconclusive
+from .._errors import HomebaseError, ValidationError
 from .._lookup import LookupResult, lookup
 from .._request import Operation
 from .._retry import Kind
-from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
 from .._telemetry import bulk_span, traced_report
 from .._validation import (
-    check_bool,
     check_items,
     check_limit,
-    check_optional_str,
     check_path_id,
     check_phone,
     check_query,
     looks_like_phone,
-    split_list,
 )
 from ._base import Resource, data_of, not_found
+from ._customer_fields import (
+    MATCH_FIELDS,
+    Fields,
+    PhoneInput,
+    check_match_on,
+    check_new_customer,
+    customer_fields,
+    differing,
+    identifiers,
+    identity,
+    item_fields,
+    phone_model,
+)
 
 __all__ = ["Customers", "customer_fields", "phone_model"]
 
@@ -45,70 +55,6 @@ CREATE = Operation("createCustomer", "POST", "/customers", Kind.WRITE)
 UPDATE = Operation("updateCustomer", "PUT", "/customers/{customerId}", Kind.UPDATE)
 
 MAX_IDENTIFIERS = 100
-PhoneInput = Phone | Mapping[str, str] | str
-
-
-def phone_model(value: PhoneInput, field: str = "phone") -> Phone:
-    """A Phone from a model, a mapping of kind → number, or one number (taken as mobile)."""
-    if isinstance(value, str):
-        value = {"mobile": value}
-    if isinstance(value, Phone):
-        value = value.to_dict()
-    if not isinstance(value, Mapping):
-        raise ValidationError(field, f"expected a Phone, a mapping or a number, got {value!r:.80}")
-    numbers = {
-        kind: number if number == "" else check_phone(f"{field}.{kind}", number)
-        for kind, number in value.items()
-    }
-    return Phone.from_dict(numbers)
-
-
-def _has_phone(phone: Phone | None) -> bool:
-    return phone is not None and any(v for v in phone.to_dict().values())
-
-
-def customer_fields(
-    *,
-    first_name: str | None,
-    last_name: str | None,
-    phone: PhoneInput | None,
-    email: str | Iterable[str] | None,
-    address: str | Iterable[str] | None,
-    notes: str | None,
-    tags: str | Iterable[str] | None,
-    notifications: bool | None,
-) -> dict[str, Any]:
-    """The set customer fields as generated-model arguments; lists split as the server would."""
-    fields: dict[str, Any] = {}
-    if first_name is not None:
-        fields["first_name"] = check_optional_str("first_name", first_name)
-    if last_name is not None:
-        fields["last_name"] = check_optional_str("last_name", last_name)
-    if phone is not None:
-        fields["phone"] = phone_model(phone)
-    if email is not None:
-        fields["email"] = split_list(email, ",;", field="email")
-        if len(fields["email"]) > 2:
-            raise ValidationError("email", "at most 2 e-mail addresses")
-    if address is not None:
-        fields["address"] = split_list(address, ";*", field="address")
-        if len(fields["address"]) > 2:
-            raise ValidationError("address", "at most 2 addresses")
-    if notes is not None:
-        fields["notes"] = check_optional_str("notes", notes)
-    if tags is not None:
-        fields["tags"] = split_list(tags, ",;*", field="tags")
-    if notifications is not None:
-        fields["notifications"] = check_bool("notifications", notifications)
-    return fields
-
-
-def check_new_customer(fields: Mapping[str, Any]) -> None:
-    """A new customer needs a name and a way to reach them."""
-    if not fields.get("first_name") and not fields.get("last_name"):
-        raise ValidationError("first_name", "a first or a last name is required")
-    if not _has_phone(fields.get("phone")) and not fields.get("email"):
-        raise ValidationError("phone", "at least one contact method (phone or email) is required")
 
 
 def check_identifiers(identifiers: str | Iterable[str]) -> list[str]:
@@ -206,7 +152,12 @@ class Customers(Resource):
             notifications=notifications,
         )
         check_new_customer(fields)
+        return await self._post(fields)
+
+    async def _post(self, fields: Fields, sending: Sending | None = None) -> str:
         body = NewCustomer(**fields)
+        if sending is not None:
+            await sending()
         response = await self._requester.call(
             CREATE, lambda raw: create_customer.asyncio_detailed(client=raw, body=body)
         )
@@ -239,6 +190,9 @@ class Customers(Resource):
         )
         if not fields:
             raise ValidationError("customer_id", "nothing to update: no field was given")
+        await self._put(customer_id, fields)
+
+    async def _put(self, customer_id: str, fields: Fields) -> None:
         body = CustomerUpdate(**fields)
         await self._requester.call(
             UPDATE,
@@ -279,39 +233,26 @@ class Customers(Resource):
         return result
 
     async def create_many(
-        self,
-        items: Sequence[Mapping[str, Any]],
-        *,
-        concurrency: int | None = None,
-        on_progress: Progress | None = None,
-        journal: str | os.PathLike[str] | None = None,
-        key: KeyFunc | None = None,
-        settle: bool = True,
-        settle_delay: float = DEFAULT_SETTLE_DELAY,
+        self, items: Sequence[Mapping[str, Any]], **options: Unpack[WriteOptions]
     ) -> CreateReport:
         """Create many customers (each item: the keyword arguments of `create`).
 
         Every index of `items` ends in exactly one of `created`, `failed` (not created) or
         `outcome_unknown`. A create whose answer is lost is settled: after `settle_delay`
-        seconds the customer is looked up by its e-mails and phones; found once with the sent
-        fields it is `created`, found nowhere it is sent once more (`settle=False`: never
-        looked up, never sent again). `journal` (a file path) records every item before it
-        is sent, so a run with the same items and journal after a crash skips what was done
-        and settles what was in flight. `key(item)` replaces the journal's content digest.
+        seconds the customer is looked up by its e-mails and phones and decided on proof
+        (`settle=False`: never looked up, never sent again). With `journal`, a later run
+        skips what was done, settles what was in flight, and refuses an item whose content
+        changed since an earlier run created it. Options: see `WriteOptions`.
         """
         check_items("items", items)
+        settings = self._options("create_many", options)
         return await traced_report(
             "homebase.customers.create_many",
             create_many(
-                self,
-                self._requester.throttle,
+                self._writer("customers.create", MATCH_FIELDS),
                 items,
-                concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
-                on_progress=on_progress,
-                journal=journal_path(journal),
-                key=key,
-                settle=check_bool("settle", settle),
-                settle_delay=settle_delay_seconds(settle_delay),
+                settings,
+                self._requester.throttle,
             ),
         )
 
@@ -320,36 +261,101 @@ class Customers(Resource):
         items: Sequence[Mapping[str, Any]],
         *,
         match_on: Sequence[str] = MATCH_FIELDS,
-        journal: str | os.PathLike[str] | None = None,
-        concurrency: int | None = None,
-        on_progress: Progress | None = None,
-        key: KeyFunc | None = None,
-        settle: bool = True,
-        settle_delay: float = DEFAULT_SETTLE_DELAY,
+        **options: Unpack[WriteOptions],
     ) -> UpsertReport:
         """Create the customers that are new, update the ones that changed, touch no other.
 
         Items hold the keyword arguments of `create`. Each is matched by bulk lookup on its
         `match_on` fields (its e-mails and/or phones): no match creates it (settled like
         `create_many` when the answer is lost); one match updates only the fields that
-        differ, or nothing (`unchanged`); more matches are `ambiguous` (nothing written).
-        An item sharing a key with an earlier item of `items` fails (both would create).
-        Running the same items again writes nothing. `journal`, `key`, `settle` and
-        `settle_delay` work as in `create_many`.
+        differ, or nothing (`unchanged`); more matches, or a customer that another item also
+        matches, are `ambiguous` (nothing written). An item sharing a key with an earlier item
+        of `items` fails (both would create). Running the same items again writes nothing.
+        Options: see `WriteOptions`.
         """
         check_items("items", items)
+        chosen = check_match_on(match_on)
+        settings = self._options("upsert_many", options)
+        writer = self._writer("customers.upsert", chosen)
+        matcher: Matcher[Fields] = Matcher(
+            keys=lambda fields: identifiers(fields, chosen),
+            match=lambda todo: self._match(todo, chosen, settings.concurrency),
+            update=self._put,
+        )
         return await traced_report(
             "homebase.customers.upsert_many",
-            upsert_many(
-                self,
-                self._requester.throttle,
-                items,
-                match_on=match_on,
-                concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
-                on_progress=on_progress,
-                journal=journal_path(journal),
-                key=key,
-                settle=check_bool("settle", settle),
-                settle_delay=settle_delay_seconds(settle_delay),
-            ),
+            upsert_many(writer, matcher, items, settings, self._requester.throttle),
         )
+
+    def _options(self, method: str, given: Mapping[str, object]) -> Options:
+        return bulk_options(
+            method,
+            given,
+            client_max=self._requester.max_concurrency,
+            scope=scope_of(self._requester.raw.token),
+        )
+
+    def _writer(self, operation: str, match_on: tuple[str, ...]) -> Writer[Fields, str]:
+        async def locate(todo: Sequence[Item[Fields]]) -> dict[int, Found | HomebaseError]:
+            return await self._locate(todo, match_on)
+
+        return Writer(
+            operation=operation,
+            request=CREATE.name,
+            noun="customers",
+            validate=item_fields,
+            identity=lambda fields: identity(fields, match_on),
+            send=self._post,
+            locate=locate,
+        )
+
+    async def _found(
+        self, todo: Sequence[Item[Fields]], match_on: tuple[str, ...], concurrency: int | None
+    ) -> dict[int, list[Customer] | HomebaseError]:
+        """For each item: the customers its natural keys find, or why that is not known."""
+        wanted = {i.index: identifiers(i.body or {}, match_on) for i in todo}
+        everything = [ident for idents in wanted.values() for ident in idents]
+        result = await self.lookup(everything, concurrency=concurrency)
+        found: dict[int, list[Customer] | HomebaseError] = {}
+        for index, idents in wanted.items():
+            errors = [result.failed[i] for i in idents if i in result.failed]
+            capped = [i for i in idents if i in result.truncated]
+            if errors:
+                found[index] = errors[0]
+            elif capped:
+                found[index] = Inconclusive(
+                    f"{capped[0]!r} matches 100 or more customers; the API shows at most 100"
+                )
+            else:
+                by_id = {c.customer_id: c for i in idents for c in result.matches.get(i, [])}
+                found[index] = [by_id[k] for k in sorted(by_id, key=str)]
+        return found
+
+    async def _locate(
+        self, todo: Sequence[Item[Fields]], match_on: tuple[str, ...]
+    ) -> dict[int, Found | HomebaseError]:
+        located: dict[int, Found | HomebaseError] = {}
+        bodies = {i.index: i.body or {} for i in todo}
+        for index, found in (await self._found(todo, match_on, None)).items():
+            if isinstance(found, HomebaseError):
+                located[index] = found
+                continue
+            fields = bodies[index]
+            same = tuple(str(c.customer_id) for c in found if not differing(fields, c))
+            other = tuple(str(c.customer_id) for c in found if differing(fields, c))
+            located[index] = Found(same=same, other=other)
+        return located
+
+    async def _match(
+        self, todo: Sequence[Item[Fields]], match_on: tuple[str, ...], concurrency: int
+    ) -> dict[int, list[Match[Fields]] | HomebaseError]:
+        matched: dict[int, list[Match[Fields]] | HomebaseError] = {}
+        bodies = {i.index: i.body or {} for i in todo}
+        for index, found in (await self._found(todo, match_on, concurrency)).items():
+            if isinstance(found, HomebaseError):
+                matched[index] = found
+                continue
+            matched[index] = [
+                Match(str(c.customer_id), differing(bodies[index], c) or None) for c in found
+            ]
+        return matched

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from homebase_api.api.jobs import create_job, get_jobs, update_job
-from homebase_api.models import CreatedJobResponse, Job, JobUpdate, LegacyLeadSource, NewJob
+from homebase_api.models import (
+    CreatedJobResponse,
+    Job,
+    JobUpdate,
+    LegacyLeadSource,
+    LineItem,
+    NewJob,
+)
 from homebase_api.types import UNSET
 
-from .._bulk import CreateReport, Progress, effective_concurrency
-from .._errors import ValidationError
-from .._job_sync import create_many
-from .._journal import KeyFunc
+from .._bulk import CreateReport, Progress, effective_concurrency, run_bulk
+from .._bulk._engine import Sending, Writer
+from .._bulk._items import Item
+from .._bulk._options import WriteOptions, bulk_options, scope_of
+from .._bulk._runs import create_many
+from .._bulk._settle import Found, Inconclusive
+from .._errors import HomebaseError, ValidationError
 from .._listing import Listing, iterate_jobs
 from .._request import Operation
 from .._retry import Kind
-from .._settle import DEFAULT_SETTLE_DELAY, journal_path, settle_delay_seconds
 from .._telemetry import traced_report
 from .._validation import (
-    check_bool,
+    check_items,
     check_limit,
     check_optional_str,
     check_path_id,
@@ -100,56 +108,79 @@ class Jobs(Resource):
         lead_source: str | LegacyLeadSource | Mapping[str, Any] | None = None,
     ) -> str:
         """Create a job for an existing customer and return its id (never retried once sent)."""
-        check_query("customer_id", customer_id)
-        start_utc, end_utc = to_utc("start", start), to_utc("end", end)
-        _check_order(start_utc, end_utc, strict=True)
-        body = NewJob(
-            customer_id=customer_id,
-            start=start_utc,
-            end=end_utc,
-            line_items=parse_line_items(line_items, required=True),
+        return await self._post(
+            new_job(customer_id, start, end, line_items, note=note, lead_source=lead_source)
         )
-        if note is not None:
-            body.note = check_optional_str("note", note)
-        if lead_source is not None:
-            body.lead_source = legacy_or_string_source(lead_source)
+
+    async def _post(self, body: NewJob, sending: Sending | None = None) -> str:
+        if sending is not None:
+            await sending()
         response = await self._requester.call(
             CREATE, lambda raw: create_job.asyncio_detailed(client=raw, body=body)
         )
         return str(data_of(CREATE, response, CreatedJobResponse).job_id)
 
     async def create_many(
-        self,
-        items: Sequence[Mapping[str, Any]],
-        *,
-        concurrency: int | None = None,
-        on_progress: Progress | None = None,
-        journal: str | os.PathLike[str] | None = None,
-        key: KeyFunc | None = None,
-        settle: bool = True,
-        settle_delay: float = DEFAULT_SETTLE_DELAY,
+        self, items: Sequence[Mapping[str, Any]], **options: Unpack[WriteOptions]
     ) -> CreateReport:
         """Create many jobs (each item: the keyword arguments of `create`).
 
         Every index ends in exactly one of `created`, `failed` (not created) or
         `outcome_unknown`. A job whose answer is lost is settled by its customer, start, end
-        and line items, as `customers.create_many` settles customers (`settle=False` turns
-        it off); `journal` and `key` work as there.
+        and line items, on proof: a search capped at the API's 100 proves nothing, so such
+        a job stays `outcome_unknown`. Options: see `WriteOptions`.
         """
+        check_items("items", items)
+        settings = bulk_options(
+            "create_many",
+            options,
+            client_max=self._requester.max_concurrency,
+            scope=scope_of(self._requester.raw.token),
+        )
         return await traced_report(
             "homebase.jobs.create_many",
             create_many(
-                self,
-                self._requester.throttle,
-                items,
-                concurrency=effective_concurrency(concurrency, self._requester.max_concurrency),
-                on_progress=on_progress,
-                journal=journal_path(journal),
-                key=key,
-                settle=check_bool("settle", settle),
-                settle_delay=settle_delay_seconds(settle_delay),
+                self._writer(settings.concurrency), items, settings, self._requester.throttle
             ),
         )
+
+    def _writer(self, concurrency: int) -> Writer[NewJob, str]:
+        return Writer(
+            operation="jobs.create",
+            request=CREATE.name,
+            noun="jobs",
+            validate=_job_item,
+            identity=lambda job: f"{job.customer_id}|{job.start.isoformat()}|{job.end.isoformat()}",
+            send=self._post,
+            locate=lambda todo: self._locate(todo, concurrency),
+        )
+
+    async def _locate(
+        self, todo: Sequence[Item[NewJob]], concurrency: int
+    ) -> dict[int, Found | HomebaseError]:
+        """Each lost job's search: the jobs starting at its start, by its customer."""
+        starts = sorted({item.body.start for item in todo if item.body is not None})
+        answers = await run_bulk(
+            starts,
+            lambda at: self._requester.read_again(lambda: self.list(start=at, end=at, limit=100)),
+            concurrency=concurrency,
+            throttle=self._requester.throttle,
+        )
+        by_start = dict(zip(starts, answers, strict=True))
+        located: dict[int, Found | HomebaseError] = {}
+        for item in todo:
+            assert item.body is not None
+            answer = by_start[item.body.start]
+            if answer.error is not None or answer.value is None:
+                located[item.index] = answer.error or Inconclusive("the search did not answer")
+                continue
+            want = job_key(item.body)
+            mine = [j for j in answer.value if str(j.customer_id) == item.body.customer_id]
+            same = tuple(sorted(str(j.job_id) for j in mine if _found_key(j) == want))
+            other = tuple(sorted(str(j.job_id) for j in mine if _found_key(j) != want))
+            # 100 jobs is the API's cap: more may start then, this job among them.
+            located[item.index] = Found(same, other, complete=len(answer.value) < 100)
+        return located
 
     async def update(
         self,
@@ -213,6 +244,73 @@ class Jobs(Resource):
             ),
             name="homebase.jobs.iterate",
         )
+
+
+#: What identifies a job to create: customer, start, end and line items.
+JobKey = tuple[str, dt.datetime, dt.datetime, tuple[tuple[str, str, str], ...]]
+_FIELDS = frozenset({"customer_id", "start", "end", "line_items", "note", "lead_source"})
+
+
+def new_job(
+    customer_id: str,
+    start: When,
+    end: When,
+    line_items: Iterable[LineItemInput],
+    *,
+    note: str | None = None,
+    lead_source: str | LegacyLeadSource | Mapping[str, Any] | None = None,
+) -> NewJob:
+    """A checked create body (ValidationError names the bad field)."""
+    check_query("customer_id", customer_id)
+    start_utc, end_utc = to_utc("start", start), to_utc("end", end)
+    _check_order(start_utc, end_utc, strict=True)
+    body = NewJob(
+        customer_id=customer_id,
+        start=start_utc,
+        end=end_utc,
+        line_items=parse_line_items(line_items, required=True),
+    )
+    if note is not None:
+        body.note = check_optional_str("note", note)
+    if lead_source is not None:
+        body.lead_source = legacy_or_string_source(lead_source)
+    return body
+
+
+def _job_item(item: Mapping[str, Any]) -> NewJob:
+    unknown = sorted(map(str, set(item) - _FIELDS))
+    if unknown:
+        raise ValidationError("items", f"unknown job field(s): {', '.join(unknown)}")
+    for name in ("customer_id", "start", "end", "line_items"):
+        if name not in item:
+            raise ValidationError(name, "is required")
+    return new_job(**item)
+
+
+def _line_key(items: Sequence[LineItem]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        sorted((str(i.name), f"{float(i.quantity):g}", f"{float(i.unit_price):.2f}") for i in items)
+    )
+
+
+def job_key(job: NewJob) -> JobKey:
+    """A create body's natural key with its line items, as a found job is compared."""
+    return job.customer_id, job.start, job.end, _line_key(job.line_items)
+
+
+def _found_key(job: Job) -> JobKey | None:
+    if not isinstance(job.start, dt.datetime) or not isinstance(job.end, dt.datetime):
+        return None
+    lines = job.line_items if isinstance(job.line_items, list) else []
+    try:
+        return (
+            str(job.customer_id),
+            to_utc("start", job.start),
+            to_utc("end", job.end),
+            _line_key(lines),
+        )
+    except (ValueError, TypeError, OverflowError, HomebaseError):
+        return None
 
 
 def _check_after(after: Any) -> tuple[dt.datetime, str] | None:

@@ -24,8 +24,8 @@ from .._request import Operation
 from .._retry import Kind
 from .._validation import check_limit, check_optional_str, check_path_id, check_query, check_text
 from ._base import Resource, data_of, not_found
+from ._customer_fields import PhoneInput, check_new_customer, customer_fields
 from ._line_items import LineItemInput, parse_line_items
-from .customers import PhoneInput, check_new_customer, customer_fields
 
 __all__ = ["Leads", "lead_status"]
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Unpack
 
 import attrs
 from homebase_api.api.messages import get_message_stats, send_message
@@ -17,18 +16,18 @@ from homebase_api.models import (
     SentMessage,
 )
 
-from .._bulk import Progress, SendReport, effective_concurrency
-from .._campaign import send_many
+from .._bulk import SendReport
+from .._bulk._engine import Sending, Writer
+from .._bulk._options import SendOptions, bulk_options, scope_of
+from .._bulk._runs import send_many
 from .._errors import (
     DailyLimitExceededError,
     UnexpectedResponseError,
     ValidationError,
     WriteOutcomeUnknownError,
 )
-from .._journal import KeyFunc
 from .._request import Operation
 from .._retry import Kind
-from .._settle import journal_path
 from .._sms_budget import BudgetTracker, SmsBudget
 from .._telemetry import traced_report
 from .._validation import check_https_url, check_items, check_phone, check_query, check_text
@@ -109,14 +108,14 @@ class Messages(Resource):
         return await self._send(send_request(mobile_phone, customer_id, message, media_url))
 
     async def _send(
-        self, body: SendMessageRequest, on_sending: Callable[[], object] | None = None
+        self, body: SendMessageRequest, on_sending: Sending | None = None
     ) -> SentMessage:
         await self._tracker.reserve(self._load_budget)
         try:
             if on_sending is not None:
                 # After the budget is reserved, right before the request: the journal's moment.
                 # If it fails (JournalError) nothing was sent, and the reservation is released.
-                on_sending()
+                await on_sending()
             response = await self._requester.call(
                 SEND, lambda raw: send_message.asyncio_detailed(client=raw, body=body)
             )
@@ -140,46 +139,40 @@ class Messages(Resource):
         return sent
 
     async def send_many(
-        self,
-        items: Sequence[Mapping[str, Any]],
-        *,
-        concurrency: int | None = None,
-        on_progress: Progress | None = None,
-        journal: str | os.PathLike[str] | None = None,
-        key: KeyFunc | None = None,
+        self, items: Sequence[Mapping[str, Any]], **options: Unpack[SendOptions]
     ) -> SendReport:
         """Send many messages (each item: the keyword arguments of `send`) within the budget.
 
         Every index of `items` ends in exactly one of `sent`, `not_sent` (the daily budget ran
-        out), `failed` or `outcome_unknown`; nothing is ever sent twice. With `journal` (a
-        file path) each message is recorded before it is sent: a run with the same items and
-        journal after a crash skips what was sent, reports what was in flight as
-        `outcome_unknown` (never resent) and sends the rest. `key(item)` replaces the
-        journal's content digest as an item's key.
+        out), `failed` or `outcome_unknown`; nothing is ever sent twice. With `journal`, each
+        message is recorded before it is sent: a later run with the same items and journal
+        skips what was sent, reports what was in flight as `outcome_unknown` (never resent)
+        and sends the rest; one run at a time holds the journal. Options: see `SendOptions`.
         """
         check_items("items", items)
-        width = effective_concurrency(concurrency, self._requester.max_concurrency)
-
-        async def send(item: Mapping[str, Any], on_sending: Callable[[], object] | None) -> Any:
-            if not isinstance(item, Mapping):
-                raise ValidationError("items", f"each item must be a mapping, got {item!r:.80}")
-            try:
-                body = _request_of(**item)
-            except TypeError as exc:
-                raise ValidationError("items", str(exc)) from None
-            return await self._send(body, on_sending)
-
+        settings = bulk_options(
+            "send_many",
+            options,
+            client_max=self._requester.max_concurrency,
+            scope=scope_of(self._requester.raw.token),
+            settles=False,
+        )
         return await traced_report(
             "homebase.messages.send_many",
-            send_many(
-                send,
-                items,
-                concurrency=width,
-                throttle=self._requester.throttle,
-                on_progress=on_progress,
-                journal=journal_path(journal),
-                key=key,
-            ),
+            send_many(self._writer(), items, settings, self._requester.throttle),
+        )
+
+    def _writer(self) -> Writer[SendMessageRequest, SentMessage]:
+        return Writer(
+            operation="messages.send",
+            request=SEND.name,
+            noun="messages",
+            validate=_message_item,
+            identity=None,
+            send=self._send,
+            locate=None,
+            encode=SentMessage.to_dict,
+            decode=SentMessage.from_dict,
         )
 
     async def stats(self) -> MessageStats:
@@ -196,6 +189,13 @@ class Messages(Resource):
             )
         self._tracker.observe(limit=stats.limits.per_day, used=stats.usage.daily_used)
         return stats
+
+
+def _message_item(item: Mapping[str, Any]) -> SendMessageRequest:
+    try:
+        return _request_of(**item)
+    except TypeError as exc:  # an unknown key
+        raise ValidationError("items", str(exc)) from None
 
 
 def _request_of(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from . import _sync_cmds  # noqa: F401 - registers `customers sync`
+from . import _journal_cmds, _sync_cmds  # noqa: F401 - register `journal`, `customers sync`
 from ._commands import cli, quiet_stdout
 from ._settings import EXIT_INTERRUPTED, EXIT_OK
 

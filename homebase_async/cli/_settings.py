@@ -19,6 +19,7 @@ from .._errors import (
     AuthenticationError,
     ConfigurationError,
     HomebaseError,
+    JournalBusyError,
     NotFoundError,
     PermissionDeniedError,
     TransportError,
@@ -28,6 +29,7 @@ from ._progress import wants_progress
 
 __all__ = [
     "EXIT_AUTH",
+    "EXIT_BUSY",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PARTIAL",
@@ -48,6 +50,8 @@ EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
+#: Another run holds the journal's lease: this run sent nothing (run it again later).
+EXIT_BUSY = 4
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as shells report it
 API_PATH = "/api/v1"
@@ -222,6 +226,8 @@ def host_not_found(error: BaseException) -> bool:
 
 
 def exit_code_for(error: HomebaseError) -> int:
+    if isinstance(error, JournalBusyError):
+        return EXIT_BUSY
     if isinstance(error, ConfigurationError | AuthenticationError | PermissionDeniedError):
         return EXIT_AUTH
     if isinstance(error, TransportError) and host_not_found(error):

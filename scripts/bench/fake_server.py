@@ -16,6 +16,8 @@ the customers a benchmark created.
     {"op": "sms", "prefix": "kill:"}               message texts -> times sent
     {"op": "note_ids", "prefix": "bench:"}         notes -> ids of the customers carrying them
     {"op": "writes"}                               POST/PUT/PATCH requests since the last reset
+    {"op": "job_notes", "prefix": "bench:"}        job notes -> number of jobs carrying them
+    {"op": "add_customers", "customers": [{...}]}  add customers (add_customer's keywords) -> ids
 """
 
 from __future__ import annotations
@@ -86,6 +88,15 @@ def _answer(fake: FakeHomebase, command: dict[str, Any]) -> Any:
             if record["notes"].startswith(command["prefix"]):
                 ids.setdefault(record["notes"], []).append(cid)
         return ids
+    if op == "add_customers":
+        return [fake.add_customer(**fields) for fields in command["customers"]]
+    if op == "job_notes":
+        jobs: dict[str, int] = {}
+        for job in fake.jobs.values():
+            note = job.get("note") or ""
+            if note.startswith(command["prefix"]):
+                jobs[note] = jobs.get(note, 0) + 1
+        return jobs
     if op == "writes":
         return sum(1 for r in fake.requests if r.method in ("POST", "PUT", "PATCH"))
     if op == "sms":

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from _journal_support import leave_in_flight
 from conftest import PATIENT
 
 from homebase_async import (
@@ -19,7 +20,6 @@ from homebase_async import (
     ValidationError,
     WriteOutcomeUnknownError,
 )
-from homebase_async._journal import Journal, item_keys
 from homebase_async.testing import FakeHomebase, Faults
 
 # The soak's mix (10 % 503, 2 % dropped after processing, ...), without sleeping.
@@ -157,12 +157,8 @@ async def test_journal_settles_items_a_killed_run_left_in_flight(tmp_path: Path)
     journal = tmp_path / "run.journal"
     items = _people(6)
     # A run that died: items 0-2 in flight (0 and 1 had landed, 2 had not).
-    keys = item_keys(items)
-    book = Journal(journal, "customers.create")
     landed = {}
-    for index in range(3):
-        book.start(keys[index], items[index], action="create")
-    book.close()
+    await leave_in_flight(journal, "customers.create", items, range(3))
     async with _client(fake) as hb:
         for index in (0, 1):
             landed[index] = await hb.customers.create(**items[index])
@@ -180,10 +176,8 @@ async def test_campaign_in_flight_at_a_crash_is_never_resent(tmp_path: Path) -> 
     cid = fake.add_customer(first_name="Ada", phone="+13035550100")
     journal = tmp_path / "sms.journal"
     items = [{"customer_id": cid, "message": f"m{i}"} for i in range(5)]
-    keys = item_keys(items)
-    book = Journal(journal, "messages.send")
-    book.start(keys[0], items[0], action="send")  # a run that died while sending item 0
-    book.close()
+    # A run that died while sending item 0.
+    await leave_in_flight(journal, "messages.send", items, [0])
     async with _client(fake) as hb:
         first = await hb.messages.send_many(items, journal=journal)
         second = await hb.messages.send_many(items, journal=journal)
