@@ -47,6 +47,7 @@ class PostgresStore:
         self.run = self._url.run
         self.scope = scope
         self._conn: psycopg.AsyncConnection[Any] | None = None
+        self._broken: JournalError | None = None
         self._lock_key = advisory_key("lease", scope)
 
     def __repr__(self) -> str:
@@ -144,6 +145,15 @@ class PostgresStore:
         return list(map(_row, found))
 
     async def start(self, row: Row) -> None:
+        if self._broken is not None:  # once failed, fail the rest at once (as SqliteStore)
+            raise self._broken
+        try:
+            await self._start(row)
+        except JournalError as exc:
+            self._broken = exc
+            raise
+
+    async def _start(self, row: Row) -> None:
         await self._fetch(
             self._open().execute(
                 "INSERT INTO homebase_journal_items AS i (scope, run, operation, key, digest,"
@@ -196,15 +206,22 @@ class PostgresStore:
             "missed an outcome",
         )
 
-    async def resolve(self, operation: str, key: str, state: State, note: str) -> bool:
+    async def resolve(
+        self,
+        operation: str,
+        key: str,
+        *,
+        state: State,
+        outcome: str | None,
+        result: str | None,
+        note: str,
+    ) -> bool:
         found = await self._fetch(
             self._open().execute(
-                "UPDATE homebase_journal_items SET state = %s, error = %s,"
-                " outcome = CASE WHEN %s::text = 'done' THEN COALESCE(outcome, action)"
-                " ELSE outcome END"
-                " WHERE scope = %s AND run = %s AND operation = %s AND key = %s"
+                "UPDATE homebase_journal_items SET state = %s, outcome = %s, result = %s,"
+                " error = %s WHERE scope = %s AND run = %s AND operation = %s AND key = %s"
                 " AND state IN ('in_flight', 'outcome_unknown') RETURNING 1",
-                (str(state), note, str(state), self.scope, self.run, operation, key),
+                (str(state), outcome, result, note, self.scope, self.run, operation, key),
             ),
             "cannot be resolved",
         )
