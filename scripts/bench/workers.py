@@ -132,6 +132,7 @@ class Trial:
         self.admin_url = url
         self.db = f"{url}?options=-c%20search_path%3D{self.schema}"
         self.logs = Path(tempfile.mkdtemp(prefix="hb-workers-"))
+        self.children_cpu = _children_cpu()
         self.procs: list[asyncio.subprocess.Process] = []
         self.kills: list[dict[str, float]] = []
 
@@ -183,17 +184,24 @@ class Trial:
                 if self.args.latency:
                     fake.set_faults(Faults(latency=self.args.latency))
             async with fakes.serve() as base_url:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 await self.drive(names, self.env(base_url))
                 seconds = time.perf_counter() - started
+                # This process serves every fake: a share near 1.0 means the fakes were the
+                # bound (one core), not the workers.
+                self.fake_cpu = (time.process_time() - cpu) / seconds
+            await self.stop_workers()
             return await self.check(names, fakes, source, seconds)
         finally:
-            for proc in self.procs:
-                if proc.returncode is None:
-                    proc.kill()
-                    await proc.wait()
+            await self.stop_workers()
             async with await psycopg.AsyncConnection.connect(self.admin_url, autocommit=True) as c:
                 await c.execute(f"DROP SCHEMA {self.schema} CASCADE")
+
+    async def stop_workers(self) -> None:
+        for proc in self.procs:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
 
     async def drive(self, names: list[str], env: dict[str, str]) -> None:
         import enqueue  # examples/queue_sync/enqueue.py (reads QUEUE_SYNC_DATABASE)
@@ -311,6 +319,12 @@ class Trial:
             "seconds": round(seconds, 2),
             "seconds_syncing": round(busy, 2),
             "items_per_second": round(items / busy, 1),
+            "fake_cpu_share": round(self.fake_cpu, 2),
+            # The workers' CPU (SDK, journal writes, procrastinate), per item synced.
+            "worker_cpu_ms_per_item": round(
+                1000 * (_children_cpu() - self.children_cpu) / items, 2
+            ),
+            "sync_seconds_median": leases.pop("sync_seconds_median"),
             **figures,
             **leases,
         }
@@ -349,12 +363,25 @@ class Trial:
                 overlaps += int(start < held_until)
                 held_until = max(held_until, end)
         starts = [start for intervals in spans.values() for start, _, _ in intervals]
+        # One business's sync: its first lease taken to its last given back (all its runs).
+        syncs = sorted(
+            max(end for _, end, _ in intervals) - min(start for start, _, _ in intervals)
+            for intervals in spans.values()
+        )
         return {
             "first_acquired": min(starts, default=time.time()),
+            "sync_seconds_median": round(syncs[len(syncs) // 2], 2) if syncs else 0.0,
             "leases_taken": sum(len(intervals) for intervals in spans.values()),
             "leases_overlapping": overlaps,
             "leases_ended_by_kill": ended_by_kill,
         }
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -454,5 +481,8 @@ async def section(fake: Any, report: Any, *, quick: bool) -> None:
             SECTION,
             f"items per second, {count} worker(s), 50 ms API latency",
             f"{one['items_per_second']:.0f}/s",
-            f"{one['items']} items of {one['businesses']} businesses in {one['seconds']:.1f} s",
+            f"{one['items']} items of {one['businesses']} businesses in "
+            f"{one['seconds_syncing']:.1f} s; one business's sync {one['sync_seconds_median']} s "
+            f"(median); workers' CPU {one['worker_cpu_ms_per_item']} ms per item; the fakes' "
+            f"process {one['fake_cpu_share']:.0%} of a core",
         )
