@@ -183,3 +183,27 @@ async def test_an_unreachable_server_is_a_journal_error() -> None:
     store = open_store(Journal("postgresql://u:pw@127.0.0.1:1/db?run=r"), scope="b")
     with pytest.raises(JournalError, match="cannot be opened"):
         await store.acquire(Holder.here(), wait=0)
+
+
+async def test_the_session_is_set_to_end_when_its_worker_vanishes(postgres_url: str) -> None:
+    """Keepalives on the server's side: a machine gone without a FIN loses its lease within
+    about half a minute; commits are durable whatever the database's default."""
+    store = open_store(_journal(postgres_url, unique("run")), scope=unique("a"))
+    await store.acquire(Holder.here(), wait=0)
+    try:
+        conn = store._conn  # type: ignore[attr-defined]
+        settings = {}
+        for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count",
+                     "tcp_user_timeout", "synchronous_commit", "idle_session_timeout"):  # fmt: skip
+            found = await (await conn.execute(f"SHOW {name}")).fetchone()
+            settings[name] = found[0]
+    finally:
+        await store.close()
+    assert settings == {
+        "tcp_keepalives_idle": "10",
+        "tcp_keepalives_interval": "5",
+        "tcp_keepalives_count": "3",
+        "tcp_user_timeout": "30000",
+        "synchronous_commit": "on",
+        "idle_session_timeout": "0",  # a run idle behind a rate limit keeps its lease
+    }
