@@ -27,7 +27,7 @@ from homebase_async import (
 from homebase_async._bulk import _engine as engine
 from homebase_async._bulk._engine import Options, Sending, Writer
 from homebase_async._bulk._items import Item, prepare
-from homebase_async._bulk._journal import Journal, open_store
+from homebase_async._bulk._journal import Journal, hold_journal, open_store
 from homebase_async._bulk._runs import create_many, send_many
 from homebase_async._bulk._settle import Found
 from homebase_async._bulk._store import Holder, Row, State
@@ -450,3 +450,17 @@ async def test_sends_are_never_resent_and_quota_ends_in_not_sent(tmp_path: Path)
     assert sent == {0: "A", 2: "C"}
     assert list(again.outcome_unknown) == [1]
     assert again_script.sends == ["c"]
+
+
+async def test_a_held_journal_keeps_its_lease_across_calls(tmp_path: Path) -> None:
+    journal = Journal(str(tmp_path / "j"))
+    script = Script({n: [n.upper()] for n in "abcd"})
+    async with hold_journal(journal, scope="s") as held:
+        first = await _create(script, [{"name": "a"}, {"name": "b"}], journal=held)
+        # Between two calls of the held run, another run is still refused.
+        with pytest.raises(JournalBusyError):
+            await _create(Script({"c": ["X"]}), [{"name": "c"}], journal=journal)
+        second = await _create(script, [{"name": "c"}, {"name": "d"}], journal=held)
+    assert (first.created, second.created) == ({0: "A", 1: "B"}, {0: "C", 1: "D"})
+    again = await _create(Script({}), [{"name": n} for n in "abcd"], journal=journal)
+    assert again.from_journal == {0, 1, 2, 3}  # released at the end of the block, rows kept

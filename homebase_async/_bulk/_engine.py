@@ -30,7 +30,7 @@ from .._errors import (
 from .._ratelimit import Throttle
 from ._earlier import ItemChangedError, changed, damaged, interrupted
 from ._items import Item, KeyFunc, Outcome, prepare
-from ._journal import Journal, open_store
+from ._journal import HeldJournal, Journal, open_store
 from ._pool import Progress, pool
 from ._settle import Found, decide
 from ._store import Holder, JournalStore, Row, State
@@ -86,7 +86,7 @@ class Options:
 
     concurrency: int
     on_progress: Progress | None = None
-    journal: Journal | None = None
+    journal: Journal | HeldJournal | None = None
     key: KeyFunc | None = None
     settle: bool = True
     settle_delay: float = 1.0
@@ -109,6 +109,7 @@ class BulkRun(Generic[B, R]):
         self.throttle = throttle
         self.items = prepare(items, writer.validate, writer.identity, options.key)
         self._store: JournalStore | None = None
+        self._owned: JournalStore | None = None
         self._done = 0
         self._progress_failed = False
         self._journal_failed = False
@@ -119,8 +120,12 @@ class BulkRun(Generic[B, R]):
         journal = self.options.journal
         if journal is None:
             return self
-        store = open_store(journal, scope=self.options.scope)
-        await store.acquire(Holder.here(), wait=journal.wait)
+        if isinstance(journal, HeldJournal):  # the caller holds the lease across calls
+            store = journal.store
+        else:
+            store = open_store(journal, scope=self.options.scope)
+            await store.acquire(Holder.here(), wait=journal.wait)
+            self._owned = store
         self._store = store
         try:
             rows = await store.read(self.writer.operation)
@@ -137,10 +142,10 @@ class BulkRun(Generic[B, R]):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Release the lease (the rows stay)."""
-        store, self._store = self._store, None
-        if store is not None:
-            await store.close()
+        """Release the lease this run took (the rows stay; a held journal stays held)."""
+        owned, self._owned, self._store = self._owned, None, None
+        if owned is not None:
+            await owned.close()
 
     async def _start(self, item: Item[B], action: str) -> None:
         if self._store is None:

@@ -7,16 +7,26 @@ One obvious way: a file path (SQLite, one machine) or a `postgresql://` URL nami
 
 from __future__ import annotations
 
+import contextlib
 import os
 import urllib.parse
+from collections.abc import AsyncIterator
 
 import attrs
 
 from .._errors import ValidationError
 from ._sqlite import SqliteStore
-from ._store import JournalStore
+from ._store import Holder, JournalStore
 
-__all__ = ["Journal", "JournalArg", "as_journal", "open_store", "redact_url"]
+__all__ = [
+    "HeldJournal",
+    "Journal",
+    "JournalArg",
+    "as_journal",
+    "hold_journal",
+    "open_store",
+    "redact_url",
+]
 
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
 
@@ -56,13 +66,25 @@ class Journal:
         return f"Journal({redact_url(self.location)!r}, wait={self.wait!r})"
 
 
+class HeldJournal:
+    """A journal whose lease this program holds across several bulk calls: each call with
+    `journal=held` uses it without taking or releasing the lease (`hold_journal`)."""
+
+    def __init__(self, journal: Journal, store: JournalStore) -> None:
+        self.journal = journal
+        self.store = store
+
+    def __repr__(self) -> str:
+        return f"HeldJournal({redact_url(self.journal.location)!r})"
+
+
 #: What `journal=` takes.
-JournalArg = str | os.PathLike[str] | Journal | None
+JournalArg = str | os.PathLike[str] | Journal | HeldJournal | None
 
 
-def as_journal(value: object) -> Journal | None:
+def as_journal(value: object) -> Journal | HeldJournal | None:
     """A `journal=` argument as a Journal, or ValidationError (before any request)."""
-    if value is None or isinstance(value, Journal):
+    if value is None or isinstance(value, Journal | HeldJournal):
         return value
     if isinstance(value, str | os.PathLike):
         return Journal(os.fspath(value))
@@ -89,3 +111,21 @@ def open_store(journal: Journal, *, scope: str) -> JournalStore:
 
         return PostgresStore(journal.location, scope=scope)
     return SqliteStore(journal.location)
+
+
+@contextlib.asynccontextmanager
+async def hold_journal(journal: JournalArg, *, scope: str) -> AsyncIterator[HeldJournal]:
+    """Take `journal`'s lease for the length of the block (JournalBusyError if another run
+    holds it), so several bulk calls run as one run: nothing else writes it in between."""
+    spec = as_journal(journal)
+    if spec is None:
+        raise ValidationError("journal", "expected a file path or a postgresql:// URL, got None")
+    if isinstance(spec, HeldJournal):
+        yield spec
+        return
+    store = open_store(spec, scope=scope)
+    await store.acquire(Holder.here(), wait=spec.wait)
+    try:
+        yield HeldJournal(spec, store)
+    finally:
+        await store.close()

@@ -155,9 +155,11 @@ async def upsert_many(
         )
         for item in lost:
             await run.unknown(item, None, "update")
-        # Not found by the search, yet proved created by an earlier run: settled, never re-sent.
-        proved = [i for i in creates if run.interrupted(i).performed]
-        await run.create([i for i in creates if i not in proved], proved)
+        # Not found, yet an earlier run was creating it (killed a moment ago, say): searched
+        # again after the settle delay before it is ever sent; never sent if a success
+        # status proved that create.
+        earlier = [i for i in creates if _was_creating(i, same_content=False)]
+        await run.create([i for i in creates if i not in earlier], earlier)
     return UpsertReport(
         created=run.ended(Outcome.CREATED),
         updated=run.ended(Outcome.UPDATED),
@@ -235,11 +237,12 @@ def _plan(
     return creates, updates
 
 
-def _was_creating(item: Item[Any]) -> bool:
+def _was_creating(item: Item[Any], *, same_content: bool = True) -> bool:
+    """Whether an earlier run left this item's create in flight or of unknown outcome."""
     row = item.earlier
     return (
         row is not None
         and row.state in (State.IN_FLIGHT, State.UNKNOWN)
         and row.action == "create"
-        and row.digest == item.digest
+        and (row.digest == item.digest or not same_content)
     )

@@ -24,7 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from killrun import _HOMEBASE, Fake, _env
+try:  # as a module of scripts/bench (make bench), or as a script run from its folder
+    from .killrun import _HOMEBASE, Fake, _env
+except ImportError:
+    from killrun import _HOMEBASE, Fake, _env  # type: ignore[no-redef]
 
 #: A few lost answers, so runs settle and retry while the other one starts.
 FAULTS = {"latency": 0.01, "error_rates": {503: 0.03}, "drop_after": 0.02, "seed": 5}

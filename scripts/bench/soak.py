@@ -277,5 +277,6 @@ async def run(fake: FakeProcess, report: Report, *, quick: bool) -> None:
         await part(fake, report, quick=quick)
     await sync.bulk_writes(fake, report, quick=quick, faults=FAULTS)
     await sync.kills(report, quick=quick)
+    await sync.overlaps(report, quick=quick)
     # The idle test mostly sleeps; the memory measurement (section 4) fills that time.
     await asyncio.gather(idle_connections(report, quick=quick), memory(report, quick=quick))

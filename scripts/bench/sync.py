@@ -9,7 +9,7 @@ from typing import Any
 
 from homebase_async import HomebaseClient
 
-from . import killrun
+from . import killrun, overlap
 from .report import Report
 from .server import FakeProcess
 
@@ -131,4 +131,31 @@ async def kills(report: Report, *, quick: bool) -> None:
         "killed runs resumed: 0 duplicate customers, 0 messages sent twice, 0 items lost",
         f"{synced['duplicates']} duplicates, {sent['sent_twice']} sent twice, {lost} lost",
         ok,
+    )
+
+
+async def overlaps(report: Report, *, quick: bool) -> None:
+    trials = 3 if quick else 50
+    figures = await asyncio.to_thread(overlap.run, trials, seed=11)
+    report.figures.setdefault("soak", {})["overlaps"] = figures
+    ops = figures["by_operation"]
+    report.row(
+        SECTION,
+        f"two runs at once on one journal, {trials} trials per operation of "
+        f"{figures['items_per_run']} items (the second 0-0.6 s later)",
+        f"{figures['seconds']:.0f} s",
+        "; ".join(f"{name}: second refused {o['refused']} times" for name, o in ops.items()),
+    )
+    bad = {
+        name: (o["duplicates"], o["lost"], o["misreported"])
+        for name, o in ops.items()
+        if o["duplicates"] or o["lost"] or o["misreported"]
+    }
+    report.target(
+        SECTION,
+        "overlapping runs (customers sync, messages send, upsert_many, jobs.create_many): "
+        "0 duplicates, 0 sent twice, 0 lost",
+        f"{sum(o['duplicates'] for o in ops.values())} duplicates, "
+        f"{sum(o['lost'] for o in ops.values())} lost over {4 * trials} trials",
+        not bad,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from conftest import PATIENT
 
 from homebase_async import HomebaseClient, ItemChangedError, ValidationError
@@ -159,3 +160,24 @@ async def test_a_sent_row_of_the_wrong_shape_is_unknown_never_resent(tmp_path: P
     assert list(again.outcome_unknown) == [0]
     assert "damaged" in str(again.outcome_unknown[0])
     assert len(fake.sms_sent) == 1
+
+
+async def test_an_upsert_item_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 0.2 checked each item three times (the method, the batch, then `create(**item)`).
+    from homebase_async._resources import _customer_fields
+
+    calls: list[object] = []
+    check = _customer_fields.customer_fields
+
+    def counted(**fields: Any) -> dict[str, Any]:
+        calls.append(fields)
+        return check(**fields)
+
+    monkeypatch.setattr(_customer_fields, "customer_fields", counted)
+    fake = FakeHomebase(seed=9)
+    fake.add_customer(first_name="Old", email="p0@example.com")
+    items = [{"first_name": "Pat", "email": f"p{i}@example.com"} for i in range(5)]
+    async with _client(fake) as hb:
+        report = await hb.customers.upsert_many(items)
+    assert (len(report.created), len(report.updated)) == (4, 1)
+    assert len(calls) == 5

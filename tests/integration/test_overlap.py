@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench" / "overlap.py"
-ARGS = ["--trials", "1", "--count", "12", "--max-gap", "0.05", "--latency", "0.1"]
+ARGS = ["--trials", "1", "--count", "16", "--max-gap", "0.05", "--latency", "0.3"]
 OPERATIONS = ("customers_sync", "messages_send", "upsert_many", "jobs_create_many")
 
 
@@ -29,6 +29,6 @@ def test_the_second_of_two_overlapping_runs_is_refused_and_nothing_is_written_tw
         assert counts["duplicates"] == 0, name
         assert counts["lost"] == 0, name
         assert counts["misreported"] == 0, name
-        # Started 0-50 ms apart, each taking over a second (12 items, 100 ms a request), the
+        # Started 0-50 ms apart, each taking over a second (16 items, 300 ms a request), the
         # two runs overlap: exactly one of them is refused.
         assert counts["refused"] == 1, (name, counts)
