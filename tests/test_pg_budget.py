@@ -4,6 +4,7 @@ the server says remains, whoever takes them; a killed worker's reservations do n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import signal
 import subprocess
@@ -21,6 +22,7 @@ async def test_concurrent_workers_never_reserve_past_what_remains(postgres_url: 
     workers = [PostgresReservations(postgres_url, scope=scope) for _ in range(5)]
     live = peak = taken = 0
     rng = random.Random(7)
+    saturated = asyncio.Event()
 
     async def worker(budget: PostgresReservations) -> None:
         nonlocal live, peak, taken
@@ -35,7 +37,12 @@ async def test_concurrent_workers_never_reserve_past_what_remains(postgres_url: 
             taken += 1
             peak = max(peak, live)
             assert live <= limit - used
-            await asyncio.sleep(0.01 + rng.random() / 50)
+            if live == limit - used:
+                saturated.set()
+            # Held until the budget was once full (however slow the machine), then briefly.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(saturated.wait(), timeout=5)
+            await asyncio.sleep(rng.random() / 50)
             live -= 1
             await budget.release(token, used=None)  # not sent: the count stays
 
