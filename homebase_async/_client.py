@@ -22,28 +22,23 @@ from ._config import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
+    HttpBackend,
     RetryPolicy,
-    deadline_of,
-    make_timeout,
+    Settings,
+    proxy_label,
 )
 from ._errors import ConfigurationError
 from ._events import Events
-from ._http import (
-    GuardedTransport,
-    HttpBackend,
-    build_httpx_client,
-    build_transport,
-    check_base_url,
-)
+from ._http import build_httpx_client, install_log_redaction
 from ._logging import setup_from_env
-from ._ratelimit import Throttle
 from ._raw import RawResponseView
-from ._request import ClientState, Requester
+from ._request import Requester, Shared
 from ._resources import Customers, Jobs, Leads, Messages
 from ._resources.auth import ping
 from ._retry import RetryBudget
 from ._sms_budget import BudgetTracker
-from ._telemetry import Telemetry, inject_traceparent
+from ._telemetry import Telemetry
+from ._transport import GuardedTransport, build_transport, resolve_proxy
 
 __all__ = ["NOT_GIVEN", "HomebaseClient", "NotGiven"]
 
@@ -63,36 +58,6 @@ class NotGiven(enum.Enum):
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 
-class _Secret(str):
-    """The API key: its value goes on the wire, its repr never shows it."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-
-@attrs.define
-class _Shared:
-    """What a client and its `with_options` copies share: the pool, permits and budget."""
-
-    api_key: _Secret
-    base_url: str
-    transport: httpx.AsyncBaseTransport
-    owns_transport: bool
-    permits: asyncio.Semaphore
-    budget: RetryBudget
-    max_concurrency: int
-    budget_max_age: float
-    sms: BudgetTracker
-    max_response_size: int
-    events: Events
-    httpx_hooks: dict[str, list[Callable[..., object]]]
-    telemetry: Telemetry
-    throttle: Throttle = attrs.field(factory=Throttle)
-    state: ClientState = attrs.field(factory=ClientState)
-
-
 class HomebaseClient:
     """Async client of the Homebase360 API. Use it as `async with HomebaseClient() as hb:`.
 
@@ -104,6 +69,9 @@ class HomebaseClient:
     `HOMEBASE_HTTP_BACKEND`) or httpx's own `"httpx"`, which mocking libraries such as
     pytest-httpx and respx intercept. The SMS budget
     (`hb.messages.budget`) is re-read from the server when older than `budget_max_age` s.
+    `proxy` sends every request through an http(s) proxy; without it, `trust_env=True` (the
+    default) takes the proxy from `HTTPS_PROXY`/`ALL_PROXY`/`HTTP_PROXY` and honours
+    `NO_PROXY`, on both backends, as httpx and aiohttp do.
     """
 
     def __init__(
@@ -121,101 +89,71 @@ class HomebaseClient:
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         event_hooks: EventHooks | None = None,
         headers: Mapping[str, str] | None = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
     ) -> None:
         setup_from_env()
-        key = api_key if api_key is not None else os.environ.get("HOMEBASE_API_KEY")
-        if not key:
-            raise ConfigurationError(
-                "no API key: pass api_key=... or set the HOMEBASE_API_KEY environment variable"
-            )
-        url = check_base_url(base_url or os.environ.get("HOMEBASE_BASE_URL") or DEFAULT_BASE_URL)
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise ConfigurationError(f"max_concurrency must be an int, got {max_concurrency!r}")
-        if max_concurrency < 1:
-            raise ConfigurationError(f"max_concurrency must be at least 1, got {max_concurrency}")
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise ConfigurationError(f"retry must be a RetryPolicy or None, got {retry!r}")
-        try:
-            timeouts = make_timeout(timeout)
-        except ValueError as exc:
-            raise ConfigurationError(str(exc)) from None
-        if (
-            isinstance(max_response_size, bool)
-            or not isinstance(max_response_size, int)
-            or max_response_size < 1024
-        ):
-            raise ConfigurationError(
-                "max_response_size must be an int of at least 1024 bytes, "
-                f"got {max_response_size!r}"
-            )
-        events, httpx_hooks = Events.split(event_hooks)
-        owns = transport is None
-        if transport is None:
+        settings = Settings(
+            api_key=api_key if api_key is not None else os.environ.get("HOMEBASE_API_KEY"),
+            base_url=base_url or os.environ.get("HOMEBASE_BASE_URL") or DEFAULT_BASE_URL,
+            timeout=timeout,
+            retry=retry,
+            headers=headers or {},
+            max_concurrency=max_concurrency,
+            max_response_size=max_response_size,
+            keepalive_expiry=keepalive_expiry,
+            budget_max_age=budget_max_age,
             # aiohttp's pool by default: httpx 0.28's own pool loses most of its throughput
             # past ~20 requests in flight (encode/httpx#3215; see the README's Performance).
-            backend = http_backend or os.environ.get("HOMEBASE_HTTP_BACKEND") or "aiohttp"
-            transport = build_transport(backend, max_concurrency, keepalive_expiry)
-        shared = _Shared(
-            api_key=_Secret(key),
-            base_url=url,
+            http_backend=http_backend or os.environ.get("HOMEBASE_HTTP_BACKEND") or "aiohttp",  # type: ignore[arg-type]
+            proxy=proxy,
+            trust_env=trust_env,
+        )
+        events, httpx_hooks = Events.split(event_hooks)
+        if transport is not None and settings.proxy is not None:
+            raise ConfigurationError(
+                "proxy= configures the SDK's own connection pool; with transport=, set the "
+                "proxy on that transport"
+            )
+        owns = transport is None
+        proxy = None
+        if transport is None:
+            proxy = resolve_proxy(settings)
+            transport = build_transport(settings, proxy)
+        install_log_redaction()
+        shared = Shared(
             # Every transport, the caller's too, so no library's own errors reach the caller.
-            transport=GuardedTransport(transport),
+            transport=GuardedTransport(transport, proxy=proxy),
+            proxy=proxy,
             owns_transport=owns,
-            permits=asyncio.Semaphore(max_concurrency),
-            budget=RetryBudget.for_policy(retry or RetryPolicy()),
-            max_concurrency=max_concurrency,
-            budget_max_age=budget_max_age,
-            sms=BudgetTracker(max_age=budget_max_age),
-            max_response_size=max_response_size,
+            permits=asyncio.Semaphore(settings.max_concurrency),
+            budget=RetryBudget.for_policy(settings.retry or RetryPolicy()),
+            sms=BudgetTracker(max_age=settings.budget_max_age),
             events=events,
             httpx_hooks=httpx_hooks,
-            telemetry=Telemetry(url),
+            telemetry=Telemetry(settings.base_url),
         )
-        self._setup(shared, timeouts, retry, dict(headers or {}))
+        self._setup(settings, shared)
 
-    def _setup(
-        self,
-        shared: _Shared,
-        timeout: httpx.Timeout,
-        retry: RetryPolicy | None,
-        headers: dict[str, str],
-    ) -> None:
+    def _setup(self, settings: Settings, shared: Shared) -> None:
+        #: Every setting of this client (or copy), frozen: `with_options` evolves it.
+        self.settings = settings
         self._shared = shared
-        self._timeout = timeout
-        self._retry = retry
-        self._headers = headers
-        hooks = {key: list(value) for key, value in shared.httpx_hooks.items()}
-        hooks["request"] = [inject_traceparent, *hooks.get("request", [])]
         self._httpx = build_httpx_client(
-            base_url=shared.base_url,
-            api_key=shared.api_key,
-            timeout=timeout,
+            settings,
             transport=shared.transport,
             user_agent=_USER_AGENT,
-            max_response_size=shared.max_response_size,
-            headers=headers,
-            event_hooks=hooks,  # type: ignore[arg-type]
+            event_hooks=shared.httpx_hooks,  # type: ignore[arg-type]
         )
         #: The generated AuthenticatedClient on this client's connection pool. Non-2xx
         #: responses raise this SDK's typed errors there too.
         self.raw: AuthenticatedClient = AuthenticatedClient(
-            base_url=shared.base_url,
-            token=shared.api_key,
+            base_url=settings.base_url,
+            token=settings.api_key,
             prefix="",
             auth_header_name="x-api-key",
         ).set_async_httpx_client(self._httpx)
-        self._requester = Requester(
-            raw=self.raw,
-            policy=retry,
-            budget=shared.budget,
-            permits=shared.permits,
-            max_concurrency=shared.max_concurrency,
-            throttle=shared.throttle,
-            state=shared.state,
-            deadline=deadline_of(timeout),
-            events=shared.events,
-            telemetry=shared.telemetry,
-        )
+        self._requester = Requester(self.raw, settings, shared)
         self.customers = Customers(self._requester)
         self.jobs = Jobs(self._requester)
         self.leads = Leads(self._requester)
@@ -234,23 +172,17 @@ class HomebaseClient:
         SDK's). The retry budget stays the client's: a new `retry` policy changes attempts and
         waits, not the budget's size.
         """
+        changes: dict[str, object] = {}
+        if timeout is not NOT_GIVEN:
+            changes["timeout"] = timeout
+        if retry is not NOT_GIVEN:
+            changes["retry"] = retry
+        if headers is not NOT_GIVEN:
+            if not isinstance(headers, Mapping):
+                raise ConfigurationError(f"headers must map str to str, got {headers!r}")
+            changes["headers"] = {**self.settings.headers, **headers}
         copy = object.__new__(HomebaseClient)
-        try:
-            new_timeout = self._timeout if timeout is NOT_GIVEN else make_timeout(timeout)
-        except ValueError as exc:
-            raise ConfigurationError(str(exc)) from None
-        new_retry = self._retry if retry is NOT_GIVEN else retry
-        if new_retry is not None and not isinstance(new_retry, RetryPolicy):
-            raise ConfigurationError(f"retry must be a RetryPolicy or None, got {new_retry!r}")
-        if headers is NOT_GIVEN:
-            new_headers = self._headers
-        elif isinstance(headers, Mapping) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
-        ):
-            new_headers = {**self._headers, **headers}
-        else:
-            raise ConfigurationError(f"headers must map str to str, got {headers!r}")
-        copy._setup(self._shared, new_timeout, new_retry, new_headers)
+        copy._setup(attrs.evolve(self.settings, **changes), self._shared)  # type: ignore[arg-type]
         return copy
 
     @property
@@ -262,12 +194,19 @@ class HomebaseClient:
     @property
     def base_url(self) -> str:
         """The API's base URL this client talks to."""
-        return self._shared.base_url
+        return self.settings.base_url
+
+    @property
+    def proxy(self) -> str | None:
+        """The proxy requests go through (from `proxy=` or the environment), without its
+        credentials; None for a direct connection or a transport passed in."""
+        proxy = self._shared.proxy
+        return proxy_label(proxy) if proxy else None
 
     @property
     def max_concurrency(self) -> int:
         """The most requests in flight at once across this client and its copies."""
-        return self._shared.max_concurrency
+        return self.settings.max_concurrency
 
     @property
     def stats(self) -> dict[str, int]:
@@ -289,12 +228,17 @@ class HomebaseClient:
     async def aclose(self) -> None:
         """Close the connection pool (once, whichever copy closes it).
 
-        Afterwards every call raises `ClientClosedError`. A transport passed in by the caller
-        is left open: it is the caller's to close.
+        Afterwards every call raises `ClientClosedError`. Calls in flight end promptly: with
+        `ClientClosedError`, or `WriteOutcomeUnknownError` for a create or send whose request
+        may have gone out. A transport passed in by the caller is left open: it is the
+        caller's to close.
         """
-        if self._shared.state.closed:
+        state = self._shared.state
+        if state.closed:
             return
-        self._shared.state.closed = True
+        state.close()
+        if state.calls:
+            await asyncio.sleep(0)  # let the cancelled calls unwind before the pool goes
         if self._shared.owns_transport:
             await self._shared.transport.aclose()
 
@@ -310,7 +254,9 @@ class HomebaseClient:
         await self.aclose()
 
     def __repr__(self) -> str:
+        settings = self.settings
+        proxy = f", proxy={self.proxy!r}" if self.proxy else ""
         return (
-            f"HomebaseClient(base_url={self._shared.base_url!r}, "
-            f"max_concurrency={self._shared.max_concurrency}, retry={self._retry!r})"
+            f"HomebaseClient(base_url={settings.base_url!r}, "
+            f"max_concurrency={settings.max_concurrency}, retry={settings.retry!r}{proxy})"
         )

@@ -9,7 +9,9 @@ HomebaseError
 │   └── JournalBusyError      another run holds the journal's lease (.holder)
 ├── TransportError            network failure or protocol garbage (sanitised cause kept)
 │   ├── RequestTimeoutError   the request's deadline passed (also a TimeoutError)
-│   └── HostNotFoundError     the base URL's host does not resolve (never retried)
+│   ├── HostNotFoundError     the base URL's host does not resolve (never retried)
+│   ├── ConnectRefusedError   nothing listens at the base URL's port (retried twice, fast)
+│   └── ProxyError            the proxy could not be reached (named without credentials)
 ├── APIStatusError            .status_code .message .body (bounded) .request_id .retry_after
 │   ├── BadRequestError 400 · AuthenticationError 401 · PermissionDeniedError 403
 │   ├── NotFoundError 404 · RateLimitError 429
@@ -38,6 +40,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConfigurationError",
+    "ConnectRefusedError",
     "DailyLimitExceededError",
     "HomebaseError",
     "HostNotFoundError",
@@ -45,6 +48,7 @@ __all__ = [
     "JournalError",
     "NotFoundError",
     "PermissionDeniedError",
+    "ProxyError",
     "RateLimitError",
     "RequestTimeoutError",
     "ResponseTooLargeError",
@@ -118,6 +122,20 @@ class RequestTimeoutError(TransportError, TimeoutError):
 
 class HostNotFoundError(TransportError):
     """The base URL's host name does not resolve: a configuration problem, never retried."""
+
+
+class ConnectRefusedError(TransportError):
+    """The host refused the connection (nothing listens on the port): nothing was sent.
+
+    Retried twice at most, with the policy's short first backoffs: a refusal is immediate and
+    certain, so a wrong port fails in well under a second, while a local server restarting
+    gets a moment.
+    """
+
+
+class ProxyError(TransportError):
+    """The proxy (`proxy=` or `HTTPS_PROXY`/`HTTP_PROXY`) could not be reached: nothing was
+    sent to the API. The message names the proxy without its user and password."""
 
 
 class APIStatusError(HomebaseError):

@@ -5,14 +5,10 @@ from __future__ import annotations
 import logging
 import os
 
-__all__ = ["logger", "setup_from_env"]
+__all__ = ["logger", "setup_from_env", "user_code_failed"]
 
 logger = logging.getLogger("homebase_async")
 logger.addHandler(logging.NullHandler())
-# stamina logs every scheduled retry at WARNING. In a program that configures no logging,
-# Python's last-resort handler would print those as bare "stamina.retry_scheduled" lines on
-# stderr; a NullHandler stops only that, and apps that configure logging still get them.
-logging.getLogger("stamina").addHandler(logging.NullHandler())
 _configured = False
 
 
@@ -27,3 +23,25 @@ def setup_from_env() -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
     _configured = True
+
+
+_reported: set[str] = set()
+
+
+def user_code_failed(where: str, exc: BaseException) -> None:
+    """Log an exception of the user's code (a hook, a span processor) that the SDK swallowed.
+
+    The first from each place is a WARNING with its traceback; later ones are DEBUG lines, so
+    a hook failing on each of 10,000 calls does not flood the log. It never reaches the call.
+    """
+    if where in _reported:
+        logger.debug("%s raised %s again; ignored", where, type(exc).__name__)
+        return
+    _reported.add(where)
+    logger.warning(
+        "%s raised %s; ignored, it does not change the outcome of any call "
+        "(later failures are logged at DEBUG)",
+        where,
+        type(exc).__name__,
+        exc_info=exc,
+    )

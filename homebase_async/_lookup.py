@@ -151,19 +151,24 @@ async def lookup(
         raise ValidationError(
             "identifiers", f"expected an iterable of identifiers, got {identifiers!r:.80}"
         )
-    given = unique(identifiers)
+    try:
+        given = unique(identifiers)
+    except TypeError:
+        # An unhashable identifier (a list, a dict) cannot be de-duplicated, let alone sent.
+        raise ValidationError(
+            "identifiers", "an identifier is unhashable: identifiers must be strings"
+        ) from None
     failed: dict[str, HomebaseError] = {}
-    valid: list[str] = []
+    # Each identifier's key is computed once: it was four calls per identifier.
+    keys: dict[str, str] = {}
     for ident in given:
         try:
-            identifier_key(ident)
+            keys[ident] = identifier_key(ident)
         except ValidationError as exc:
             failed[str(ident)] = exc
-        else:
-            valid.append(ident)
     run = _Run(
         search=search,
-        norms=(norms := unique(identifier_key(i) for i in valid)),
+        norms=(norms := unique(keys.values())),
         tally=Tally(on_progress, len(norms)),
     )
     await pool(run.next_chunk, run.work, concurrency=concurrency, throttle=throttle)
@@ -177,8 +182,7 @@ async def lookup(
     matches: dict[str, list[Customer]] = {}
     missing: list[str] = []
     customers: dict[str, Customer] = {}
-    for ident in valid:
-        key = identifier_key(ident)
+    for ident, key in keys.items():
         if key in run.failed:
             failed[ident] = run.failed[key]
         elif key in run.found:
@@ -192,6 +196,6 @@ async def lookup(
         missing=missing,
         failed=failed,
         customers=list(customers.values()),
-        truncated=[i for i in valid if identifier_key(i) in truncated],
+        truncated=[i for i, key in keys.items() if key in truncated],
         requests=run.requests,
     )

@@ -1,8 +1,13 @@
 """Every retry decision of the SDK, as small pure functions, and the client-wide retry budget.
 
-The request path (`_request.Requester`) is the one loop that acts on these decisions; stamina
-does the sleeping (and removes it in its test mode). Each decision is a function of the error,
-the operation's kind, the policy and a few numbers, so each is tested directly:
+The request path (`_request.Requester._retry`) is the one loop that acts on these decisions, a
+plain loop: it sleeps with `retry_sleep`, which `no_retry_sleeps()` (tests) or
+`replace_retry_sleep()` replace. No retry library sits under it. stamina did until 0.3, but
+every decision was already made here (it was handed a wait it then used instead of its own
+backoff), it could not run the first attempt without the cost of its retry context (about 7 %
+of a loopback call), and its own WARNING log line per retry duplicated ours. Each decision is a
+function of the error, the operation's kind, the policy and a few numbers, so each is tested
+directly:
 
 * `retryable`: may this failure be tried again at all (idempotency, "was it sent?")
 * `server_wait`: the wait the server asked for (`Retry-After` on 429 and 503), None if absent
@@ -15,22 +20,27 @@ the operation's kind, the policy and a few numbers, so each is tested directly:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import enum
 import random
+from collections.abc import Awaitable, Callable, Iterator
 
 import attrs
 
 from ._config import RetryPolicy
 from ._errors import (
     APIStatusError,
+    ConnectRefusedError,
     DailyLimitExceededError,
     HomebaseError,
     HostNotFoundError,
+    ProxyError,
     RateLimitError,
     TransportError,
     UnexpectedResponseError,
 )
-from ._http import request_not_sent
+from ._transport import request_not_sent
 
 __all__ = [
     "REQUEUES",
@@ -40,8 +50,11 @@ __all__ = [
     "backoff",
     "is_sms_quota",
     "next_wait",
+    "no_retry_sleeps",
     "outcome_unknown",
     "overload_pause",
+    "replace_retry_sleep",
+    "retry_sleep",
     "retry_wait",
     "retryable",
     "server_wait",
@@ -52,10 +65,48 @@ __all__ = [
 # bad minute of the server.
 REQUEUES = 2
 
+# A refused connection (or an unreachable proxy) is tried this many times in all: a refusal
+# comes back at once and proves nothing was sent, so a wrong port fails within the first two
+# backoffs (0.25 + 0.5 s by default) instead of 6 attempts and ~8 s, while a server that is
+# restarting on this machine gets a moment.
+REFUSED_ATTEMPTS = 3
+
 # The statuses that say "try again" rather than "this request is wrong".
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # The statuses that say "the server is overloaded": bulk work slows down on them.
 OVERLOAD_STATUSES = frozenset({429, 503})
+
+
+Sleep = Callable[[float], Awaitable[object]]
+_sleep: Sleep | None = None  # None: asyncio.sleep, looked up at each call
+
+
+async def retry_sleep(seconds: float) -> None:
+    """The wait before a retry: asyncio.sleep unless replaced (see `replace_retry_sleep`)."""
+    await (_sleep or asyncio.sleep)(seconds)
+
+
+@contextlib.contextmanager
+def replace_retry_sleep(sleep: Sleep) -> Iterator[None]:
+    """Within the block, every client's retry waits call `sleep(seconds)` instead of sleeping.
+
+    Process-wide (not per task), so a test fixture can set it for the clients of its test.
+    """
+    global _sleep
+    previous, _sleep = _sleep, sleep
+    try:
+        yield
+    finally:
+        _sleep = previous
+
+
+async def _no_sleep(_seconds: float) -> None:
+    await asyncio.sleep(0)  # still a turn of the loop, as a real sleep would be
+
+
+def no_retry_sleeps() -> contextlib.AbstractContextManager[None]:
+    """Retries without the waits between them (for tests): attempts, budget and caps stay."""
+    return replace_retry_sleep(_no_sleep)
 
 
 class Kind(enum.Enum):
@@ -168,6 +219,8 @@ def next_wait(
         return Stop("not retryable")
     if attempt >= policy.max_attempts:
         return Stop("attempts used up")
+    if isinstance(exc, ConnectRefusedError | ProxyError) and attempt >= REFUSED_ATTEMPTS:
+        return Stop("connection refused")
     if elapsed >= policy.total_timeout:
         return Stop("retry time limit reached")
     if not budget_allows:

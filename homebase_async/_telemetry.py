@@ -18,13 +18,12 @@ import contextlib
 import os
 import time
 from collections.abc import Awaitable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
-if TYPE_CHECKING:
-    from ._request import Operation
+from ._logging import user_code_failed
 
 try:
     import opentelemetry.metrics._internal as _metrics_state
@@ -53,6 +52,19 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+
+
+class Operation(Protocol):
+    """What a span needs of an operation (`_request.Operation` is one; no import upward)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+
+
 _SCOPE = "homebase_async"
 _NO_PROVIDER = ("ProxyTracerProvider", "NoOpTracerProvider", "_ProxyMeterProvider")
 _NO_METER = ("_ProxyMeterProvider", "NoOpMeterProvider")
@@ -156,9 +168,14 @@ class _CallSpan:
         if tracing():
             # start_span and attach by hand: start_as_current_span's generator-based context
             # manager costs about a quarter of the span's time.
-            self.span = _TRACERS.get().start_span(
-                f"{op.method} {op.path}", kind=_trace.SpanKind.CLIENT, attributes=self._attributes
-            )
+            try:
+                self.span = _TRACERS.get().start_span(
+                    f"{op.method} {op.path}",
+                    kind=_trace.SpanKind.CLIENT,
+                    attributes=self._attributes,
+                )
+            except Exception as exc:  # a span processor's on_start: the user's code
+                user_code_failed("an OpenTelemetry span processor (on_start)", exc)
         self._started = 0.0
 
     def __enter__(self) -> dict[str, Any]:
@@ -168,6 +185,15 @@ class _CallSpan:
         return self.outcome
 
     def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._finish()
+        except Exception as exc:  # processors, exporters, views: never the call's outcome
+            user_code_failed("OpenTelemetry (ending a call's span or recording its metrics)", exc)
+        finally:
+            if self._token is not None:
+                _context.detach(self._token)
+
+    def _finish(self) -> None:
         took = time.perf_counter() - self._started
         outcome = self.outcome
         final: dict[str, Any] = {}
@@ -183,7 +209,6 @@ class _CallSpan:
             self.span.set_attributes(final)
             if error is not None:
                 self.span.set_status(_trace.Status(_trace.StatusCode.ERROR, str(error)[:200]))
-            _context.detach(self._token)
             self.span.end()
         if _metering():
             labels = {
@@ -204,15 +229,30 @@ def bulk_span(name: str) -> Iterator[dict[str, int]]:
     The span is current while the run's tasks are made, so the calls' spans sit beneath it.
     """
     counts: dict[str, int] = {}
-    if not tracing():
+    span = _start(name) if tracing() else None
+    if span is None:
         yield counts
         return
-    with _TRACERS.get().start_as_current_span(name, kind=_trace.SpanKind.INTERNAL) as span:
+    token = _context.attach(_trace.set_span_in_context(span))
+    try:
+        yield counts
+    finally:
+        _context.detach(token)
         try:
-            yield counts
-        finally:
             for key, value in counts.items():
                 span.set_attribute(f"homebase.items.{key}", value)
+            span.end()
+        except Exception as exc:
+            user_code_failed(f"an OpenTelemetry span processor (ending {name})", exc)
+
+
+def _start(name: str) -> Any:
+    """An INTERNAL span, or None when starting it raised (a span processor's on_start)."""
+    try:
+        return _TRACERS.get().start_span(name, kind=_trace.SpanKind.INTERNAL)
+    except Exception as exc:
+        user_code_failed(f"an OpenTelemetry span processor (starting {name})", exc)
+        return None
 
 
 class ListingSpan:
@@ -227,7 +267,7 @@ class ListingSpan:
         self.yielded = 0
         self._span: Any = None
         if tracing():
-            self._span = _TRACERS.get().start_span(name, kind=_trace.SpanKind.INTERNAL)
+            self._span = _start(name)
 
     @contextlib.contextmanager
     def step(self) -> Iterator[None]:
@@ -246,11 +286,14 @@ class ListingSpan:
         span, self._span = self._span, None
         if span is None:
             return
-        span.set_attribute("homebase.items.yielded", self.yielded)
-        if error is not None:
-            span.set_attribute("error.type", type(error).__qualname__)
-            span.set_status(_trace.Status(_trace.StatusCode.ERROR))
-        span.end()
+        try:
+            span.set_attribute("homebase.items.yielded", self.yielded)
+            if error is not None:
+                span.set_attribute("error.type", type(error).__qualname__)
+                span.set_status(_trace.Status(_trace.StatusCode.ERROR))
+            span.end()
+        except Exception as exc:
+            user_code_failed("an OpenTelemetry span processor (ending a listing's span)", exc)
 
 
 async def traced_report(name: str, work: Awaitable[R]) -> R:
@@ -272,7 +315,11 @@ def outcome_counts(report: object) -> dict[str, int]:
     return counts
 
 
-async def inject_traceparent(request: httpx.Request) -> None:
-    """An httpx request hook: the current span's W3C `traceparent` on the request."""
+def inject_traceparent(request: httpx.Request) -> None:
+    """The current span's W3C `traceparent` on the request (`_transport.GuardedTransport` calls it
+    on every request it sends, so `hb.raw`'s requests carry it too)."""
     if tracing():
-        _propagate.inject(request.headers)
+        try:
+            _propagate.inject(request.headers)
+        except Exception as exc:  # a propagator the application configured
+            user_code_failed("an OpenTelemetry propagator", exc)

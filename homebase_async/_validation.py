@@ -226,15 +226,27 @@ def _short(value: object) -> str:
     return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
 
 
-def _snake_to_api(cls: type[Any], data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Accept the model's Python names as well as the API's camelCase ones, nested too."""
-    names = {f.name for f in attrs.fields(cls) if f.init}
-    if not data or not set(data) <= names:
-        return data
+def _from_input(cls: type[_M], data: Mapping[str, Any]) -> _M:
+    """A model from a caller's mapping (API or Python key names, nested too).
+
+    Not `from_dict`: that reads server answers strictly, while a caller may give a price as a
+    number or a Decimal; the facade checks every field afterwards and names the bad one.
+    """
+    names: dict[str, str] = getattr(cls, "json_names", {})
+    fields = set(names.values())
     hints = _field_hints(cls)
-    model = cls(**{key: _nested(hints.get(key), value) for key, value in data.items()})
-    out: dict[str, Any] = model.to_dict()
-    return out
+    given: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key if key in fields else names.get(key)
+        if name is None:
+            extra[key] = value
+        else:
+            given[name] = _nested(hints.get(name), value)
+    model = cls(**given)
+    if extra:
+        model.additional_properties = extra  # type: ignore[attr-defined]
+    return model
 
 
 _HINTS: dict[type[Any], dict[str, Any]] = {}
@@ -260,7 +272,7 @@ def _nested(hint: Any, value: Any) -> Any:
         return value
     [model] = models
     if isinstance(value, Mapping):
-        return model.from_dict(_snake_to_api(model, value))
+        return _from_input(model, value)
     if isinstance(value, list):
         return [_nested(hint, item) if isinstance(item, Mapping) else item for item in value]
     return value
@@ -273,7 +285,7 @@ def to_model(field: str, cls: type[_M], value: _M | Mapping[str, Any]) -> _M:
     if not isinstance(value, Mapping):
         raise ValidationError(field, f"expected {cls.__name__} or a mapping, got {type(value)!r}")
     try:
-        return cls.from_dict(_snake_to_api(cls, value))
+        return _from_input(cls, value)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValidationError(field, f"not a valid {cls.__name__}: {exc!r}") from None
 

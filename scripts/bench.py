@@ -18,11 +18,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bulk, otel, overhead, soak, workers
+from bench import bulk, layers, otel, overhead, soak, workers
 from bench.report import Report, describe, machine
 from bench.server import FakeProcess
 
 SECTIONS = {
+    "layers": layers.run,
     "overhead": overhead.overhead,
     "throughput": overhead.throughput,
     "lookup": bulk.lookup,

@@ -14,6 +14,7 @@ trap 'rm -rf "$work"' EXIT
   --config generator-config.yaml \
   --meta none \
   --output-path "$work/homebase_api" \
+  --custom-template-path templates \
   --fail-on-warning >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
 touch "$work/homebase_api/py.typed"
 mkdir -p "$dest"

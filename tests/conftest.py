@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import httpx._transports.default as httpx_default
 import pytest
-import stamina
 from _postgres import postgres_url
 from _support import API_KEY, BASE_URL
 
 from homebase_async import HomebaseClient, RetryPolicy
+from homebase_async.testing import no_retry_sleeps
 
 __all__ = ["postgres_url"]  # the real PostgreSQL server's session fixture (tests/_postgres.py)
 
@@ -31,8 +31,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) 
 
 @pytest.fixture(autouse=True)
 def _no_sleep() -> Iterator[None]:
-    """stamina's test mode: no backoff sleeps, while the policy's attempt count still applies."""
-    with stamina.set_testing(True, attempts=100, cap=True):
+    """No backoff sleeps, while the policy's attempt count, budget and caps still apply."""
+    with no_retry_sleeps():
         yield
 
 

@@ -14,6 +14,7 @@ from pytest_httpx import HTTPXMock
 
 from homebase_async import (
     AuthenticationError,
+    ClientClosedError,
     ConfigurationError,
     HomebaseClient,
     HomebaseError,
@@ -23,7 +24,7 @@ from homebase_async import (
     WriteOutcomeUnknownError,
 )
 from homebase_async._config import DEFAULT_BASE_URL
-from homebase_async._http import GuardedTransport
+from homebase_async._transport import GuardedTransport
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -345,3 +346,213 @@ async def test_stats_count_calls_attempts_and_retries(
 
 def test_every_error_is_a_homebase_error() -> None:
     assert issubclass(ConfigurationError, HomebaseError)
+
+
+# -- the key is checked at construction, never quoted ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        API_KEY + "\n",  # open(f).read()
+        " " + API_KEY,
+        API_KEY + "\r\n",
+        API_KEY[:5] + "\x00" + API_KEY[5:],
+        API_KEY[:5] + "\t" + API_KEY[5:],
+        API_KEY[:5] + " " + API_KEY[5:],
+        API_KEY + "é",
+    ],
+)
+@pytest.mark.parametrize("backend", ["httpx", "aiohttp"])
+def test_a_key_with_whitespace_or_control_characters_is_refused_unquoted(
+    key: str, backend: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        HomebaseClient(key, base_url=BASE_URL, http_backend=backend)  # type: ignore[arg-type]
+    text = f"{caught.value} {caught.value!r}"
+    assert API_KEY not in text
+    assert API_KEY[:5] not in text
+    assert API_KEY[5:] not in text
+    assert "API key" in str(caught.value)
+
+
+def test_a_key_from_the_environment_with_its_newline_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOMEBASE_API_KEY", API_KEY + "\n")
+    with pytest.raises(ConfigurationError, match="whitespace") as caught:
+        HomebaseClient(base_url=BASE_URL)
+    assert API_KEY not in str(caught.value)
+
+
+def test_a_key_that_reaches_httpx_anyway_is_scrubbed_from_its_error() -> None:
+    # Defence in depth: h11 quotes an illegal header value in full in its error.
+    from homebase_async._transport import _translate
+
+    request = httpx.Request("GET", BASE_URL + "/ping", headers={"x-api-key": API_KEY})
+    raw = httpx.LocalProtocolError(f"Illegal header value b'{API_KEY}\\n'")
+    assert API_KEY not in str(_translate(raw, request))
+
+
+# -- user code cannot break a call ------------------------------------------------------------
+
+
+def _sync_hook(message: Any) -> None:
+    pass
+
+
+async def _async_hook(event: Any) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    "hooks",
+    [
+        {"request": [_sync_hook]},  # httpx awaits it: a plain function fails every request
+        {"response": [lambda response: None]},
+        {"retry": [_async_hook]},  # called inline: its coroutine would never run
+        {"give_up": ["not callable"]},
+        {"pause": _sync_hook},  # not a list
+    ],
+)
+def test_a_hook_of_the_wrong_kind_is_refused_at_construction(hooks: Any) -> None:
+    with pytest.raises(ConfigurationError, match="event_hooks"):
+        HomebaseClient(API_KEY, base_url=BASE_URL, event_hooks=hooks)
+
+
+async def test_raising_hooks_are_logged_once_and_change_no_outcome(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homebase_async import _logging
+    from homebase_async.testing import FakeHomebase, Faults
+
+    monkeypatch.setattr(_logging, "_reported", set())
+    calls: list[str] = []
+
+    def on_retry(event: Any) -> None:
+        calls.append("retry")
+        raise RuntimeError("the retry hook broke")
+
+    async def on_response(response: httpx.Response) -> None:
+        calls.append("response")
+        raise RuntimeError("the response hook broke")
+
+    async def on_request(request: httpx.Request) -> None:
+        calls.append("request")
+        raise ValueError("the request hook broke")
+
+    fake = FakeHomebase(seed=1)
+    hooks: Any = {"retry": [on_retry], "response": [on_response], "request": [on_request]}
+    items = [{"first_name": f"C{i}", "email": f"c{i}@example.com"} for i in range(4)]
+    with caplog.at_level(logging.DEBUG, logger="homebase_async"):
+        async with HomebaseClient(
+            fake.api_key, base_url=fake.base_url, transport=fake.transport(), event_hooks=hooks
+        ) as hb:
+            report = await hb.customers.create_many(items)
+            failing = fake.faults_applied(Faults(error_rates={503: 1.0}, retry_after=None))
+            with failing, pytest.raises(ServerError):
+                await hb.ping()  # retried, and every retry's hook raises
+    assert sorted(report.created) == [0, 1, 2, 3]
+    assert {"retry", "response", "request"} <= set(calls)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    # One WARNING per hook, with its traceback; the repeats are DEBUG lines.
+    assert sorted(r.getMessage().split(" raised")[0] for r in warnings) == [
+        "event hook test_raising_hooks_are_logged_once_and_change_no_outcome.<locals>.on_request"
+        " ('request')",
+        "event hook test_raising_hooks_are_logged_once_and_change_no_outcome.<locals>.on_response"
+        " ('response')",
+        "event hook test_raising_hooks_are_logged_once_and_change_no_outcome.<locals>.on_retry"
+        " ('retry')",
+    ]
+    assert all(r.exc_info for r in warnings)
+
+
+# -- aclose() with calls in flight -------------------------------------------------------------
+
+
+class Silent:
+    """A raw asyncio server on loopback that reads requests and never answers."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.server: asyncio.Server | None = None
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while await reader.read(65536):
+                pass
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/api/v1"
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+
+@pytest.mark.parametrize("backend", ["aiohttp", "httpx"])
+async def test_aclose_ends_calls_in_flight_promptly(backend: str) -> None:
+    async with Silent() as base_url:
+        hb = HomebaseClient(API_KEY, base_url=base_url, http_backend=backend, timeout=20.0)  # type: ignore[arg-type]
+        read = asyncio.create_task(hb.ping())
+        write = asyncio.create_task(hb.customers.create(first_name="Ada", email="a@example.com"))
+        for _ in range(200):  # until both requests are on the wire
+            await asyncio.sleep(0.005)
+            if len(hb._shared.state.calls) == 2:
+                break
+        await asyncio.sleep(0.05)
+        await hb.aclose()
+        # Bounded far below the 20 s timeout: closing ended them, not their deadline.
+        done, _ = await asyncio.wait({read, write}, timeout=5.0)
+    assert done == {read, write}, "the calls did not end"
+    assert isinstance(read.exception(), ClientClosedError)
+    unknown = write.exception()
+    assert isinstance(unknown, WriteOutcomeUnknownError)
+    assert isinstance(unknown.cause, ClientClosedError)
+    assert unknown.performed is None
+    assert not hb._shared.state.calls
+    assert not hb._shared.state.cancelled
+
+
+async def test_aclose_during_a_retry_wait_ends_the_call(httpx_mock: HTTPXMock) -> None:
+    from homebase_async._retry import replace_retry_sleep
+
+    httpx_mock.add_response(url=url("/ping"), status_code=503, json=fail("down"))
+    sleeping = asyncio.Event()
+
+    async def long_sleep(seconds: float) -> None:
+        sleeping.set()
+        await asyncio.sleep(30)
+
+    async with HomebaseClient(API_KEY, base_url=BASE_URL) as hb:
+        with replace_retry_sleep(long_sleep):
+            call = asyncio.create_task(hb.ping())
+            await asyncio.wait_for(sleeping.wait(), 2)
+            await hb.aclose()
+            with pytest.raises(ClientClosedError):
+                await asyncio.wait_for(call, 2)
+
+
+async def test_a_caller_cancelling_its_call_still_gets_a_cancellation(
+    httpx_mock: HTTPXMock,
+) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(10)
+        return httpx.Response(200, json=ok(PING))
+
+    httpx_mock.add_callback(slow, url=url("/ping"))
+    async with HomebaseClient(API_KEY, base_url=BASE_URL) as hb:
+        call = asyncio.create_task(hb.ping())
+        await asyncio.sleep(0.05)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        assert not hb._shared.state.calls
+    httpx_mock.reset()

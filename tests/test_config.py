@@ -70,3 +70,52 @@ def test_make_timeout() -> None:
     for bad in (0, -1.0, float("nan"), "30", None, True):
         with pytest.raises(ValueError, match="timeout"):
             make_timeout(bad)  # type: ignore[arg-type]
+
+
+# -- one settings holder ------------------------------------------------------------------------
+
+
+def test_the_client_settings_are_one_frozen_holder_its_copies_evolve() -> None:
+    from homebase_async import HomebaseClient
+    from homebase_async._config import Settings
+
+    hb = HomebaseClient("k", base_url="http://127.0.0.1/api/v1", headers={"x-a": "1"})
+    settings = hb.settings
+    assert isinstance(settings, Settings)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        settings.max_concurrency = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        settings.headers["x-b"] = "2"  # type: ignore[index]
+    copy = hb.with_options(timeout=5.0, retry=None, headers={"x-b": "2"})
+    assert copy.settings == attrs.evolve(
+        settings, timeout=make_timeout(5.0), retry=None, headers={"x-a": "1", "x-b": "2"}
+    )
+    assert copy.settings.deadline == 5.0
+    assert settings.deadline == DEFAULT_TIMEOUT
+    # The copy's requester reads the copy's settings; the shared state stays one.
+    assert copy._requester.settings is copy.settings
+    assert copy._shared is hb._shared
+    assert repr(settings.api_key) == "'***'"
+    assert "'k'" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("max_concurrency", 0),
+        ("max_concurrency", True),
+        ("max_response_size", 10),
+        ("keepalive_expiry", -1.0),
+        ("keepalive_expiry", float("inf")),
+        ("budget_max_age", 0),
+        ("trust_env", "yes"),
+        ("headers", {"x": 1}),
+        ("timeout", 0),
+        ("retry", 3),
+    ],
+)
+def test_every_setting_is_checked_at_construction(option: str, value: object) -> None:
+    from homebase_async import ConfigurationError, HomebaseClient
+
+    with pytest.raises(ConfigurationError, match=option.split("_")[0]):
+        HomebaseClient("k", base_url="http://127.0.0.1/api/v1", **{option: value})  # type: ignore[arg-type]

@@ -205,7 +205,6 @@ def test_retries_print_nothing_where_the_program_configures_no_logging() -> None
 
     code = (
         "import logging, homebase_async\n"
-        "logging.getLogger('stamina').warning('stamina.retry_scheduled')\n"
         "logging.getLogger('homebase_async').warning('homebase_async line')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-import stamina
 from _support import API_KEY, BASE_URL, CUSTOMER, PING, SENT, expect_sms_budget, fail, ok, url
 from pytest_httpx import HTTPXMock
 
@@ -29,9 +28,15 @@ from homebase_async import (
     UnexpectedResponseError,
     WriteOutcomeUnknownError,
 )
-from homebase_async._http import map_transport_error
 from homebase_async._ratelimit import parse_retry_after
-from homebase_async._retry import Kind, RetryBudget, outcome_unknown, retry_wait
+from homebase_async._retry import (
+    Kind,
+    RetryBudget,
+    outcome_unknown,
+    replace_retry_sleep,
+    retry_wait,
+)
+from homebase_async._transport import map_transport_error
 
 READ, UPDATE, WRITE = Kind.READ, Kind.UPDATE, Kind.WRITE
 REQ = httpx.Request("GET", "https://x.test/")
@@ -207,7 +212,7 @@ def test_parse_retry_after(header: str | None, seconds: float | None) -> None:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """Real backoff computation (stamina's test mode off), with the sleeps recorded, not slept."""
+    """Real backoff computation (no_retry_sleeps off), with the sleeps recorded, not slept."""
     recorded: list[float] = []
     real_sleep = asyncio.sleep
 
@@ -216,7 +221,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         await real_sleep(0)
 
     monkeypatch.setattr(asyncio, "sleep", fake_sleep)
-    with stamina.set_testing(False):
+    with replace_retry_sleep(fake_sleep):
         yield recorded
 
 
@@ -731,3 +736,41 @@ async def test_read_again_is_governed_by_the_retry_budget() -> None:
         with pytest.raises(ServerError):
             await requester.read_again(call)
         assert made == 1
+
+
+async def test_read_again_spends_the_budget_and_waits_the_backoff(sleeps: list[float]) -> None:
+    policy = exact_backoff()
+    async with HomebaseClient(API_KEY, base_url=BASE_URL, retry=policy) as hb:
+        budget = hb._requester.budget
+        before = budget.tokens
+
+        async def call() -> None:
+            raise ServerError("down", status_code=503)
+
+        with pytest.raises(ServerError):
+            await hb._requester.read_again(call)
+    # Each round made again is a retry paid for: a token of the budget and the backoff wait.
+    assert budget.tokens == before - 2
+    assert sleeps == [0.5, 1.0]
+
+
+async def test_no_retry_sleeps_keeps_the_attempts_and_the_decisions(
+    httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The conftest's autouse no_retry_sleeps(): no waits, the same six attempts.
+    slept: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recording_sleep(delay: float, *args: Any, **kwargs: Any) -> None:
+        slept.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", recording_sleep)
+    for _ in range(6):
+        httpx_mock.add_response(url=url("/ping"), status_code=503, json=fail("down"))
+    async with HomebaseClient(API_KEY, base_url=BASE_URL) as hb:
+        with pytest.raises(ServerError):
+            await hb.ping()
+        assert hb.stats["attempts"] == 6
+        assert hb.stats["retries"] == 5
+    assert slept == [0, 0, 0, 0, 0]

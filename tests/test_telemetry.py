@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import re
 import sys
@@ -22,7 +23,7 @@ from _support import API_KEY
 from opentelemetry import trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -33,6 +34,7 @@ from homebase_async import (
     RetryPolicy,
     SdkEvent,
     ServerError,
+    _logging,
 )
 from homebase_async._telemetry import tracing
 from homebase_async.testing import FakeHomebase, Faults
@@ -340,3 +342,47 @@ async def test_a_listing_left_early_or_failing_ends_its_span(spans: InMemorySpan
     assert "error.type" not in attributes(first)
     assert attributes(failed)["error.type"] == "ServerError"
     assert failed.status.status_code == trace.StatusCode.ERROR
+
+
+class Raising(SpanProcessor):
+    """A span processor of the application's that fails at the start or end of every span."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.calls = 0
+
+    def on_start(self, span: Any, parent_context: Any = None) -> None:
+        if self.where == "start":
+            self.calls += 1
+            raise RuntimeError("processor broke on start")
+
+    def on_end(self, span: Any) -> None:
+        if self.where == "end":
+            self.calls += 1
+            raise RuntimeError("processor broke on end")
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+async def test_a_raising_span_processor_changes_no_outcome(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    provider = TracerProvider()
+    raising = Raising(where)
+    provider.add_span_processor(raising)
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", provider)
+    monkeypatch.setattr(_logging, "_reported", set())
+    fake = FakeHomebase()
+    items = [{"first_name": f"C{i}", "email": f"c{i}@example.com"} for i in range(4)]
+    with caplog.at_level(logging.WARNING, logger="homebase_async"):
+        async with client_of(fake, fake.transport()) as hb:
+            report = await hb.customers.create_many(items)
+            await hb.ping()
+    assert sorted(report.created) == [0, 1, 2, 3]
+    assert not report.failed
+    assert not report.outcome_unknown
+    assert len(fake.requests) == 5
+    assert raising.calls >= 5  # it did raise, every time
+    warnings = [r for r in caplog.records if "span processor" in r.getMessage()]
+    # Logged once per place (the call span, the bulk span), not once per call.
+    assert 1 <= len(warnings) <= 2
+    provider.shutdown()

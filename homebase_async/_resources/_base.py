@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
 import attrs
-from homebase_api.types import Response, Unset
+from homebase_api.types import Response, Unset, WrongShape, loads_json
 
 from .._errors import NotFoundError, UnexpectedResponseError, WriteOutcomeUnknownError
 from .._request import SHAPE_ERRORS, Operation, Requester
@@ -40,7 +39,10 @@ def data_of(op: Operation, response: Response[Any], envelope: type[_Envelope] | 
     error: UnexpectedResponseError | None = None
     if parsed is None and envelope is not None and 200 <= response.status_code < 300:
         try:
-            parsed = envelope.from_dict(json.loads(response.content))
+            parsed = envelope.from_dict(loads_json(response.content))
+        except WrongShape as exc:
+            # The generated models read strictly and name the field (`customer.email: ...`).
+            error = UnexpectedResponseError(f"{op.name}: {str(exc)[:300]}")
         except SHAPE_ERRORS as exc:
             error = UnexpectedResponseError(
                 f"{op.name}: the response body does not have the documented shape "

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Unpack
 
 from homebase_api.api.customers import create_customer, get_customers, update_customer
+from homebase_api.client import AuthenticatedClient
 from homebase_api.models import (
     CreatedCustomerResponse,
     Customer,
     CustomerUpdate,
     NewCustomer,
 )
-from homebase_api.types import UNSET
+from homebase_api.types import UNSET, Response
 
 from .._bulk import CreateReport, Progress, UpsertReport, effective_concurrency
 from .._bulk._engine import Options, Sending, Writer
@@ -22,6 +23,7 @@ from .._bulk._runs import Match, Matcher, create_many, upsert_many
 from .._bulk._settle import Found, Inconclusive
 from .._errors import HomebaseError, ValidationError
 from .._lookup import LookupResult, lookup
+from .._query import identifiers_query, parsed, url_with_query
 from .._request import Operation
 from .._retry import Kind
 from .._telemetry import bulk_span, traced_report
@@ -213,11 +215,22 @@ class Customers(Resource):
         Every identifier ends in exactly one of `matches`, `missing` or `failed`.
         """
         width = effective_concurrency(concurrency, self._requester.max_concurrency)
+        requester = self._requester
+        endpoint = requester.raw.get_async_httpx_client().base_url.join("customers")
 
         async def search(chunk: list[str]) -> list[Customer]:
-            return await self._requester.read_again(
-                lambda: self.search(identifiers=chunk, limit=MAX_IDENTIFIERS)
-            )
+            # The chunk holds identifier keys, already checked: the URL is built once here,
+            # where `search()` would check each again and httpx parse the query three times.
+            url = url_with_query(endpoint, identifiers_query(chunk, MAX_IDENTIFIERS))
+
+            async def send(raw: AuthenticatedClient) -> Response[Any]:
+                return parsed(await raw.get_async_httpx_client().get(url))
+
+            async def read() -> list[Customer]:
+                data: list[Customer] = data_of(GET, await requester.call(GET, send))
+                return data
+
+            return await requester.read_again(read)
 
         with bulk_span("homebase.customers.lookup") as counts:
             result = await lookup(

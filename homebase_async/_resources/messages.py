@@ -10,7 +10,6 @@ import attrs
 from homebase_api.api.messages import get_message_stats, send_message
 from homebase_api.models import (
     MessageStats,
-    RateLimits,
     SendMessageRequest,
     SendMessageResponse,
     SentMessage,
@@ -28,7 +27,7 @@ from .._errors import (
 )
 from .._request import Operation
 from .._retry import Kind
-from .._sms_budget import BudgetTracker, SmsBudget
+from .._sms_budget import BudgetTracker, Reading, SmsBudget
 from .._telemetry import traced_report
 from .._validation import check_https_url, check_items, check_phone, check_query, check_text
 from ._base import Resource, data_of
@@ -75,9 +74,10 @@ class Messages(Resource):
     # The client owns the budget (one per client, shared by its `with_options` copies).
     _tracker: BudgetTracker
 
-    async def _load_budget(self) -> tuple[int, int]:
+    async def _load_budget(self) -> Reading:
         stats = await self.stats()
-        return stats.limits.per_day, stats.usage.daily_used
+        usage = stats.usage
+        return Reading(stats.limits.per_day, usage.daily_used, usage.daily_remaining)
 
     @property
     def budget(self) -> SmsBudget | None:
@@ -130,12 +130,11 @@ class Messages(Resource):
         except BaseException:
             self._tracker.settle(counted=False)
             raise
-        limits = sent.rate_limits
-        # Counters below zero break the spec (minimum 0): the send stands, its numbers do not.
-        if isinstance(limits, RateLimits) and min(limits.daily_used, limits.daily_limit) >= 0:
-            self._tracker.settle(used=limits.daily_used, limit=limits.daily_limit, counted=True)
-        else:
-            self._tracker.settle(counted=True)
+        try:
+            # Releases the reservation and counts the send, whatever its counters say.
+            self._tracker.settle_sent(sent.rate_limits)
+        except UnexpectedResponseError as exc:
+            raise WriteOutcomeUnknownError(SEND.name, exc, performed=True) from exc
         return sent
 
     async def send_many(
@@ -182,12 +181,21 @@ class Messages(Resource):
         )
         stats: MessageStats = data_of(STATS, response)
         counters = (stats.limits.per_day, stats.usage.daily_used, stats.usage.daily_remaining)
+        if not all(isinstance(c, int) and not isinstance(c, bool) for c in counters):
+            raise UnexpectedResponseError(
+                f"{STATS.name}: SMS counters (perDay, dailyUsed, dailyRemaining) must be "
+                f"integers, got {counters!r:.120}"
+            )
         if min(counters) < 0:
             raise UnexpectedResponseError(
                 f"{STATS.name}: SMS counters below zero (perDay, dailyUsed, dailyRemaining = "
                 f"{counters}); the spec says they never are"
             )
-        self._tracker.observe(limit=stats.limits.per_day, used=stats.usage.daily_used)
+        self._tracker.observe(
+            limit=stats.limits.per_day,
+            used=stats.usage.daily_used,
+            remaining=stats.usage.daily_remaining,
+        )
         return stats
 
 

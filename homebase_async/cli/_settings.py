@@ -73,6 +73,7 @@ class Settings:
     base_url: str | None = None
     concurrency: int | None = None
     progress: bool | None = None
+    proxy: str | None = None
 
     @property
     def show_progress(self) -> bool:
@@ -99,9 +100,12 @@ class Settings:
         kwargs: dict[str, Any] = {"base_url": self.base_url}
         if self.concurrency is not None:
             kwargs["max_concurrency"] = self.concurrency
+        if self.proxy is not None:
+            kwargs["proxy"] = self.proxy
         client = HomebaseClient(self.api_key(), **kwargs)
         self.base_url = client.base_url
-        check_host(client.base_url)
+        if client.proxy is None:  # behind a proxy, the proxy resolves the API's host
+            check_host(client.base_url)
         return client
 
 
@@ -149,6 +153,13 @@ _API_OPTIONS = (
         expose_value=False,
         callback=_store("concurrency"),
         help="Most requests in flight at once (default 16).",
+    ),
+    click.option(
+        "--proxy",
+        metavar="URL",
+        expose_value=False,
+        callback=_store("proxy"),
+        help="Send requests through this http(s) proxy (default: HTTPS_PROXY/HTTP_PROXY).",
     ),
     click.option(
         "--progress/--no-progress",

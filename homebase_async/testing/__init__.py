@@ -34,6 +34,7 @@ Where the API's documentation is silent, the fake decides as follows:
 Several businesses, one API key each, behind one server: `FakeBusinesses(["key-1", "key-2"])`.
 """
 
+from .._retry import no_retry_sleeps
 from ._businesses import FakeBusinesses
 from ._cli import main
 from ._fake import FakeHomebase
@@ -51,4 +52,5 @@ __all__ = [
     "RequestRecord",
     "RequestStats",
     "main",
+    "no_retry_sleeps",
 ]

@@ -1,16 +1,32 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.created_customer import CreatedCustomer
-
+from ..models.created_customer import CreatedCustomer
+from ..types import (
+    UNSET,
+    WrongShape,
+    missing,
+)
 
 T = TypeVar("T", bound="CreatedCustomerResponse")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "success",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -24,6 +40,11 @@ class CreatedCustomerResponse:
     success: bool
     data: CreatedCustomer
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "success": "success",
+        "data": "data",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
@@ -43,19 +64,34 @@ class CreatedCustomerResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.created_customer import CreatedCustomer  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("createdCustomerResponse", "", "an object", src_dict)
+        _get = src_dict.get
+        success = _get("success", UNSET)
+        if success is UNSET:
+            raise missing("createdCustomerResponse", "success")
+        if not isinstance(success, bool):
+            raise WrongShape("createdCustomerResponse", "success", "a boolean", success)
 
-        d = dict(src_dict)
-        success = d.pop("success")
+        data = _get("data", UNSET)
+        if data is UNSET:
+            raise missing("createdCustomerResponse", "data")
+        if type(data) is not dict and not isinstance(data, Mapping):
+            raise WrongShape("createdCustomerResponse", "data", "an object", data)
+        try:
+            data = CreatedCustomer.from_dict(data)
+        except WrongShape as exc:
+            raise exc.within("data") from None
 
-        data = CreatedCustomer.from_dict(d.pop("data"))
-
-        created_customer_response = cls(
-            success=success,
-            data=data,
-        )
-
-        created_customer_response.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        created_customer_response = _new(cls)
+        created_customer_response.success = success
+        created_customer_response.data = data
+        created_customer_response.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            created_customer_response.additional_properties = extra
         return created_customer_response
 
     @property

@@ -1,12 +1,26 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    UNSET,
+    WrongShape,
+    missing,
+)
+
 T = TypeVar("T", bound="CreatedJob")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "jobId",
+    }
+)
 
 
 @_attrs_define
@@ -19,6 +33,10 @@ class CreatedJob:
 
     job_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "jobId": "job_id",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         job_id = self.job_id
@@ -35,14 +53,23 @@ class CreatedJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        job_id = d.pop("jobId")
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("createdJob", "", "an object", src_dict)
+        _get = src_dict.get
+        job_id = _get("jobId", UNSET)
+        if job_id is UNSET:
+            raise missing("createdJob", "jobId")
+        if not isinstance(job_id, str):
+            raise WrongShape("createdJob", "jobId", "a string", job_id)
 
-        created_job = cls(
-            job_id=job_id,
-        )
-
-        created_job.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        created_job = _new(cls)
+        created_job.job_id = job_id
+        created_job.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            created_job.additional_properties = extra
         return created_job
 
     @property

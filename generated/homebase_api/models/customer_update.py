@@ -1,18 +1,39 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.phone import Phone
-
+from ..models.phone import Phone
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    json_kind,
+)
 
 T = TypeVar("T", bound="CustomerUpdate")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "firstName",
+        "lastName",
+        "phone",
+        "email",
+        "address",
+        "notes",
+        "tags",
+        "notifications",
+    }
+)
 
 
 @_attrs_define
@@ -40,6 +61,17 @@ class CustomerUpdate:
     tags: list[str] | Unset = UNSET
     notifications: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "phone": "phone",
+        "email": "email",
+        "address": "address",
+        "notes": "notes",
+        "tags": "tags",
+        "notifications": "notifications",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         first_name = self.first_name
@@ -90,42 +122,83 @@ class CustomerUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.phone import Phone  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("customerUpdate", "", "an object", src_dict)
+        _get = src_dict.get
+        first_name = _get("firstName", UNSET)
+        if first_name is not UNSET:
+            if not isinstance(first_name, str):
+                raise WrongShape("customerUpdate", "firstName", "a string", first_name)
 
-        d = dict(src_dict)
-        first_name = d.pop("firstName", UNSET)
+        last_name = _get("lastName", UNSET)
+        if last_name is not UNSET:
+            if not isinstance(last_name, str):
+                raise WrongShape("customerUpdate", "lastName", "a string", last_name)
 
-        last_name = d.pop("lastName", UNSET)
+        phone = _get("phone", UNSET)
+        if phone is not UNSET:
+            if type(phone) is not dict and not isinstance(phone, Mapping):
+                raise WrongShape("customerUpdate", "phone", "an object", phone)
+            try:
+                phone = Phone.from_dict(phone)
+            except WrongShape as exc:
+                raise exc.within("phone") from None
 
-        _phone = d.pop("phone", UNSET)
-        phone: Phone | Unset
-        if isinstance(_phone, Unset):
-            phone = UNSET
-        else:
-            phone = Phone.from_dict(_phone)
+        email = _get("email", UNSET)
+        if email is not UNSET:
+            if not isinstance(email, list):
+                raise WrongShape("customerUpdate", "email", "a list", email)
+            for _item in email:
+                if not isinstance(_item, str):
+                    raise WrongShape(
+                        "customerUpdate", "email", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                    )
 
-        email = cast(list[str], d.pop("email", UNSET))
+        address = _get("address", UNSET)
+        if address is not UNSET:
+            if not isinstance(address, list):
+                raise WrongShape("customerUpdate", "address", "a list", address)
+            for _item in address:
+                if not isinstance(_item, str):
+                    raise WrongShape(
+                        "customerUpdate", "address", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                    )
 
-        address = cast(list[str], d.pop("address", UNSET))
+        notes = _get("notes", UNSET)
+        if notes is not UNSET:
+            if not isinstance(notes, str):
+                raise WrongShape("customerUpdate", "notes", "a string", notes)
 
-        notes = d.pop("notes", UNSET)
+        tags = _get("tags", UNSET)
+        if tags is not UNSET:
+            if not isinstance(tags, list):
+                raise WrongShape("customerUpdate", "tags", "a list", tags)
+            for _item in tags:
+                if not isinstance(_item, str):
+                    raise WrongShape(
+                        "customerUpdate", "tags", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                    )
 
-        tags = cast(list[str], d.pop("tags", UNSET))
+        notifications = _get("notifications", UNSET)
+        if notifications is not UNSET:
+            if not isinstance(notifications, bool):
+                raise WrongShape("customerUpdate", "notifications", "a boolean", notifications)
 
-        notifications = d.pop("notifications", UNSET)
-
-        customer_update = cls(
-            first_name=first_name,
-            last_name=last_name,
-            phone=phone,
-            email=email,
-            address=address,
-            notes=notes,
-            tags=tags,
-            notifications=notifications,
-        )
-
-        customer_update.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        customer_update = _new(cls)
+        customer_update.first_name = first_name
+        customer_update.last_name = last_name
+        customer_update.phone = phone
+        customer_update.email = email
+        customer_update.address = address
+        customer_update.notes = notes
+        customer_update.tags = tags
+        customer_update.notifications = notifications
+        customer_update.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            customer_update.additional_properties = extra
         return customer_update
 
     @property

@@ -1,12 +1,27 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    UNSET,
+    WrongShape,
+    missing,
+)
+
 T = TypeVar("T", bound="ErrorResponse")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "success",
+        "error",
+    }
+)
 
 
 @_attrs_define
@@ -21,6 +36,11 @@ class ErrorResponse:
     success: bool
     error: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "success": "success",
+        "error": "error",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
@@ -40,17 +60,30 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        success = d.pop("success")
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("errorResponse", "", "an object", src_dict)
+        _get = src_dict.get
+        success = _get("success", UNSET)
+        if success is UNSET:
+            raise missing("errorResponse", "success")
+        if not isinstance(success, bool):
+            raise WrongShape("errorResponse", "success", "a boolean", success)
 
-        error = d.pop("error")
+        error = _get("error", UNSET)
+        if error is UNSET:
+            raise missing("errorResponse", "error")
+        if not isinstance(error, str):
+            raise WrongShape("errorResponse", "error", "a string", error)
 
-        error_response = cls(
-            success=success,
-            error=error,
-        )
-
-        error_response.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        error_response = _new(cls)
+        error_response.success = success
+        error_response.error = error
+        error_response.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            error_response.additional_properties = extra
         return error_response
 
     @property

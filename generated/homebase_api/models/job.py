@@ -2,19 +2,45 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.customer import Customer
-    from ..models.line_item import LineItem
-
+from ..models.customer import Customer
+from ..models.line_item import LineItem
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    bad_datetime,
+    missing,
+)
 
 T = TypeVar("T", bound="Job")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "jobId",
+        "businessId",
+        "customerId",
+        "customer",
+        "lineItems",
+        "start",
+        "end",
+        "jobTotal",
+        "note",
+        "timezone",
+        "isRecurring",
+        "dateAdded",
+        "lastUpdated",
+    }
+)
 
 
 @_attrs_define
@@ -51,6 +77,22 @@ class Job:
     date_added: datetime.datetime | Unset = UNSET
     last_updated: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "jobId": "job_id",
+        "businessId": "business_id",
+        "customerId": "customer_id",
+        "customer": "customer",
+        "lineItems": "line_items",
+        "start": "start",
+        "end": "end",
+        "jobTotal": "job_total",
+        "note": "note",
+        "timezone": "timezone",
+        "isRecurring": "is_recurring",
+        "dateAdded": "date_added",
+        "lastUpdated": "last_updated",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         job_id = self.job_id
@@ -130,85 +172,128 @@ class Job:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer import Customer  # noqa: PLC0415
-        from ..models.line_item import LineItem  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("job", "", "an object", src_dict)
+        _get = src_dict.get
+        job_id = _get("jobId", UNSET)
+        if job_id is UNSET:
+            raise missing("job", "jobId")
+        if not isinstance(job_id, str):
+            raise WrongShape("job", "jobId", "a string", job_id)
 
-        d = dict(src_dict)
-        job_id = d.pop("jobId")
+        business_id = _get("businessId", UNSET)
+        if business_id is not UNSET:
+            if not isinstance(business_id, str):
+                raise WrongShape("job", "businessId", "a string", business_id)
 
-        business_id = d.pop("businessId", UNSET)
+        customer_id = _get("customerId", UNSET)
+        if customer_id is not UNSET:
+            if not isinstance(customer_id, str):
+                raise WrongShape("job", "customerId", "a string", customer_id)
 
-        customer_id = d.pop("customerId", UNSET)
+        customer = _get("customer", UNSET)
+        if customer is not UNSET:
+            if type(customer) is not dict and not isinstance(customer, Mapping):
+                raise WrongShape("job", "customer", "an object", customer)
+            try:
+                customer = Customer.from_dict(customer)
+            except WrongShape as exc:
+                raise exc.within("customer") from None
 
-        _customer = d.pop("customer", UNSET)
-        customer: Customer | Unset
-        if isinstance(_customer, Unset):
-            customer = UNSET
-        else:
-            customer = Customer.from_dict(_customer)
-
-        _line_items = d.pop("lineItems", UNSET)
-        line_items: list[LineItem] | Unset = UNSET
-        if _line_items is not UNSET:
+        line_items = _get("lineItems", UNSET)
+        if line_items is not UNSET:
+            if not isinstance(line_items, list):
+                raise WrongShape("job", "lineItems", "a list", line_items)
+            _items = line_items
             line_items = []
-            for line_items_item_data in _line_items:
-                line_items_item = LineItem.from_dict(line_items_item_data)
+            for _index, _item in enumerate(_items):
+                if type(_item) is not dict and not isinstance(_item, Mapping):
+                    raise WrongShape("job", "lineItems" + f"[{_index}]", "an object", _item)
+                try:
+                    line_items.append(LineItem.from_dict(_item))
+                except WrongShape as exc:
+                    raise exc.within("lineItems" + f"[{_index}]") from None
 
-                line_items.append(line_items_item)
+        start = _get("start", UNSET)
+        if start is not UNSET:
+            try:
+                _moment = _fromisoformat(start)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("job", "start", start) from None
+            start = _moment
 
-        _start = d.pop("start", UNSET)
-        start: datetime.datetime | Unset
-        if isinstance(_start, Unset):
-            start = UNSET
-        else:
-            start = datetime.datetime.fromisoformat(_start)
+        end = _get("end", UNSET)
+        if end is not UNSET:
+            try:
+                _moment = _fromisoformat(end)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("job", "end", end) from None
+            end = _moment
 
-        _end = d.pop("end", UNSET)
-        end: datetime.datetime | Unset
-        if isinstance(_end, Unset):
-            end = UNSET
-        else:
-            end = datetime.datetime.fromisoformat(_end)
+        job_total = _get("jobTotal", UNSET)
+        if job_total is not UNSET:
+            if type(job_total) is bool or not isinstance(job_total, int | float):
+                raise WrongShape("job", "jobTotal", "a number", job_total)
 
-        job_total = d.pop("jobTotal", UNSET)
+        note = _get("note", UNSET)
+        if note is not UNSET:
+            if not isinstance(note, str):
+                raise WrongShape("job", "note", "a string", note)
 
-        note = d.pop("note", UNSET)
+        timezone = _get("timezone", UNSET)
+        if timezone is not UNSET:
+            if not isinstance(timezone, str):
+                raise WrongShape("job", "timezone", "a string", timezone)
 
-        timezone = d.pop("timezone", UNSET)
+        is_recurring = _get("isRecurring", UNSET)
+        if is_recurring is not UNSET:
+            if not isinstance(is_recurring, bool):
+                raise WrongShape("job", "isRecurring", "a boolean", is_recurring)
 
-        is_recurring = d.pop("isRecurring", UNSET)
+        date_added = _get("dateAdded", UNSET)
+        if date_added is not UNSET:
+            try:
+                _moment = _fromisoformat(date_added)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("job", "dateAdded", date_added) from None
+            date_added = _moment
 
-        _date_added = d.pop("dateAdded", UNSET)
-        date_added: datetime.datetime | Unset
-        if isinstance(_date_added, Unset):
-            date_added = UNSET
-        else:
-            date_added = datetime.datetime.fromisoformat(_date_added)
+        last_updated = _get("lastUpdated", UNSET)
+        if last_updated is not UNSET:
+            try:
+                _moment = _fromisoformat(last_updated)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("job", "lastUpdated", last_updated) from None
+            last_updated = _moment
 
-        _last_updated = d.pop("lastUpdated", UNSET)
-        last_updated: datetime.datetime | Unset
-        if isinstance(_last_updated, Unset):
-            last_updated = UNSET
-        else:
-            last_updated = datetime.datetime.fromisoformat(_last_updated)
-
-        job = cls(
-            job_id=job_id,
-            business_id=business_id,
-            customer_id=customer_id,
-            customer=customer,
-            line_items=line_items,
-            start=start,
-            end=end,
-            job_total=job_total,
-            note=note,
-            timezone=timezone,
-            is_recurring=is_recurring,
-            date_added=date_added,
-            last_updated=last_updated,
-        )
-
-        job.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        job = _new(cls)
+        job.job_id = job_id
+        job.business_id = business_id
+        job.customer_id = customer_id
+        job.customer = customer
+        job.line_items = line_items
+        job.start = start
+        job.end = end
+        job.job_total = job_total
+        job.note = note
+        job.timezone = timezone
+        job.is_recurring = is_recurring
+        job.date_added = date_added
+        job.last_updated = last_updated
+        job.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            job.additional_properties = extra
         return job
 
     @property

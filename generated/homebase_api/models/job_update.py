@@ -2,14 +2,32 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    bad_datetime,
+)
 
 T = TypeVar("T", bound="JobUpdate")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "start",
+        "end",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -26,6 +44,12 @@ class JobUpdate:
     end: datetime.datetime | Unset = UNSET
     note: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "start": "start",
+        "end": "end",
+        "note": "note",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         start: str | Unset = UNSET
@@ -52,30 +76,44 @@ class JobUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _start = d.pop("start", UNSET)
-        start: datetime.datetime | Unset
-        if isinstance(_start, Unset):
-            start = UNSET
-        else:
-            start = datetime.datetime.fromisoformat(_start)
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("jobUpdate", "", "an object", src_dict)
+        _get = src_dict.get
+        start = _get("start", UNSET)
+        if start is not UNSET:
+            try:
+                _moment = _fromisoformat(start)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("jobUpdate", "start", start) from None
+            start = _moment
 
-        _end = d.pop("end", UNSET)
-        end: datetime.datetime | Unset
-        if isinstance(_end, Unset):
-            end = UNSET
-        else:
-            end = datetime.datetime.fromisoformat(_end)
+        end = _get("end", UNSET)
+        if end is not UNSET:
+            try:
+                _moment = _fromisoformat(end)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("jobUpdate", "end", end) from None
+            end = _moment
 
-        note = d.pop("note", UNSET)
+        note = _get("note", UNSET)
+        if note is not UNSET:
+            if not isinstance(note, str):
+                raise WrongShape("jobUpdate", "note", "a string", note)
 
-        job_update = cls(
-            start=start,
-            end=end,
-            note=note,
-        )
-
-        job_update.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        job_update = _new(cls)
+        job_update.start = start
+        job_update.end = end
+        job_update.note = note
+        job_update.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            job_update.additional_properties = extra
         return job_update
 
     @property

@@ -2,20 +2,45 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.customer import Customer
 from ..models.lead_status import LeadStatus
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.customer import Customer
-    from ..models.line_item import LineItem
-
+from ..models.line_item import LineItem
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    bad_datetime,
+    json_kind,
+    missing,
+    parse_enum,
+)
 
 T = TypeVar("T", bound="Lead")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "leadId",
+        "leadNumber",
+        "customer",
+        "status",
+        "lineItems",
+        "note",
+        "leadSource",
+        "assignedTo",
+        "dateAdded",
+        "lastUpdated",
+    }
+)
 
 
 @_attrs_define
@@ -46,6 +71,19 @@ class Lead:
     date_added: datetime.datetime | Unset = UNSET
     last_updated: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "leadId": "lead_id",
+        "leadNumber": "lead_number",
+        "customer": "customer",
+        "status": "status",
+        "lineItems": "line_items",
+        "note": "note",
+        "leadSource": "lead_source",
+        "assignedTo": "assigned_to",
+        "dateAdded": "date_added",
+        "lastUpdated": "last_updated",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         lead_id = self.lead_id
@@ -113,71 +151,104 @@ class Lead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.customer import Customer  # noqa: PLC0415
-        from ..models.line_item import LineItem  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("lead", "", "an object", src_dict)
+        _get = src_dict.get
+        lead_id = _get("leadId", UNSET)
+        if lead_id is UNSET:
+            raise missing("lead", "leadId")
+        if not isinstance(lead_id, str):
+            raise WrongShape("lead", "leadId", "a string", lead_id)
 
-        d = dict(src_dict)
-        lead_id = d.pop("leadId")
+        lead_number = _get("leadNumber", UNSET)
+        if lead_number is not UNSET:
+            if type(lead_number) is bool or not isinstance(lead_number, int):
+                raise WrongShape("lead", "leadNumber", "an integer", lead_number)
 
-        lead_number = d.pop("leadNumber", UNSET)
+        customer = _get("customer", UNSET)
+        if customer is not UNSET:
+            if type(customer) is not dict and not isinstance(customer, Mapping):
+                raise WrongShape("lead", "customer", "an object", customer)
+            try:
+                customer = Customer.from_dict(customer)
+            except WrongShape as exc:
+                raise exc.within("customer") from None
 
-        _customer = d.pop("customer", UNSET)
-        customer: Customer | Unset
-        if isinstance(_customer, Unset):
-            customer = UNSET
-        else:
-            customer = Customer.from_dict(_customer)
+        status = _get("status", UNSET)
+        if status is not UNSET:
+            status = parse_enum(LeadStatus, "lead", "status", status)
 
-        _status = d.pop("status", UNSET)
-        status: LeadStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = LeadStatus(_status)
-
-        _line_items = d.pop("lineItems", UNSET)
-        line_items: list[LineItem] | Unset = UNSET
-        if _line_items is not UNSET:
+        line_items = _get("lineItems", UNSET)
+        if line_items is not UNSET:
+            if not isinstance(line_items, list):
+                raise WrongShape("lead", "lineItems", "a list", line_items)
+            _items = line_items
             line_items = []
-            for line_items_item_data in _line_items:
-                line_items_item = LineItem.from_dict(line_items_item_data)
+            for _index, _item in enumerate(_items):
+                if type(_item) is not dict and not isinstance(_item, Mapping):
+                    raise WrongShape("lead", "lineItems" + f"[{_index}]", "an object", _item)
+                try:
+                    line_items.append(LineItem.from_dict(_item))
+                except WrongShape as exc:
+                    raise exc.within("lineItems" + f"[{_index}]") from None
 
-                line_items.append(line_items_item)
+        note = _get("note", UNSET)
+        if note is not UNSET:
+            if not isinstance(note, str):
+                raise WrongShape("lead", "note", "a string", note)
 
-        note = d.pop("note", UNSET)
+        lead_source = _get("leadSource", UNSET)
+        if lead_source is not UNSET:
+            if not isinstance(lead_source, str):
+                raise WrongShape("lead", "leadSource", "a string", lead_source)
 
-        lead_source = d.pop("leadSource", UNSET)
+        assigned_to = _get("assignedTo", UNSET)
+        if assigned_to is not UNSET:
+            if not isinstance(assigned_to, list):
+                raise WrongShape("lead", "assignedTo", "a list", assigned_to)
+            for _item in assigned_to:
+                if not isinstance(_item, str):
+                    raise WrongShape(
+                        "lead", "assignedTo", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                    )
 
-        assigned_to = cast(list[str], d.pop("assignedTo", UNSET))
+        date_added = _get("dateAdded", UNSET)
+        if date_added is not UNSET:
+            try:
+                _moment = _fromisoformat(date_added)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("lead", "dateAdded", date_added) from None
+            date_added = _moment
 
-        _date_added = d.pop("dateAdded", UNSET)
-        date_added: datetime.datetime | Unset
-        if isinstance(_date_added, Unset):
-            date_added = UNSET
-        else:
-            date_added = datetime.datetime.fromisoformat(_date_added)
+        last_updated = _get("lastUpdated", UNSET)
+        if last_updated is not UNSET:
+            try:
+                _moment = _fromisoformat(last_updated)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("lead", "lastUpdated", last_updated) from None
+            last_updated = _moment
 
-        _last_updated = d.pop("lastUpdated", UNSET)
-        last_updated: datetime.datetime | Unset
-        if isinstance(_last_updated, Unset):
-            last_updated = UNSET
-        else:
-            last_updated = datetime.datetime.fromisoformat(_last_updated)
-
-        lead = cls(
-            lead_id=lead_id,
-            lead_number=lead_number,
-            customer=customer,
-            status=status,
-            line_items=line_items,
-            note=note,
-            lead_source=lead_source,
-            assigned_to=assigned_to,
-            date_added=date_added,
-            last_updated=last_updated,
-        )
-
-        lead.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        lead = _new(cls)
+        lead.lead_id = lead_id
+        lead.lead_number = lead_number
+        lead.customer = customer
+        lead.status = status
+        lead.line_items = line_items
+        lead.note = note
+        lead.lead_source = lead_source
+        lead.assigned_to = assigned_to
+        lead.date_added = date_added
+        lead.last_updated = last_updated
+        lead.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            lead.additional_properties = extra
         return lead
 
     @property

@@ -1,16 +1,32 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.lead import Lead
-
+from ..models.lead import Lead
+from ..types import (
+    UNSET,
+    WrongShape,
+    missing,
+)
 
 T = TypeVar("T", bound="LeadListResponse")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "success",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -24,6 +40,11 @@ class LeadListResponse:
     success: bool
     data: list[Lead]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "success": "success",
+        "data": "data",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
@@ -46,24 +67,39 @@ class LeadListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead import Lead  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("leadListResponse", "", "an object", src_dict)
+        _get = src_dict.get
+        success = _get("success", UNSET)
+        if success is UNSET:
+            raise missing("leadListResponse", "success")
+        if not isinstance(success, bool):
+            raise WrongShape("leadListResponse", "success", "a boolean", success)
 
-        d = dict(src_dict)
-        success = d.pop("success")
-
+        data = _get("data", UNSET)
+        if data is UNSET:
+            raise missing("leadListResponse", "data")
+        if not isinstance(data, list):
+            raise WrongShape("leadListResponse", "data", "a list", data)
+        _items = data
         data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = Lead.from_dict(data_item_data)
+        for _index, _item in enumerate(_items):
+            if type(_item) is not dict and not isinstance(_item, Mapping):
+                raise WrongShape("leadListResponse", "data" + f"[{_index}]", "an object", _item)
+            try:
+                data.append(Lead.from_dict(_item))
+            except WrongShape as exc:
+                raise exc.within("data" + f"[{_index}]") from None
 
-            data.append(data_item)
-
-        lead_list_response = cls(
-            success=success,
-            data=data,
-        )
-
-        lead_list_response.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        lead_list_response = _new(cls)
+        lead_list_response.success = success
+        lead_list_response.data = data
+        lead_list_response.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            lead_list_response.additional_properties = extra
         return lead_list_response
 
     @property

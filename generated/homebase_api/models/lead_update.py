@@ -1,19 +1,38 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.lead_status import LeadStatus
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.line_item import LineItem
-
+from ..models.line_item import LineItem
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    json_kind,
+    parse_enum,
+)
 
 T = TypeVar("T", bound="LeadUpdate")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "status",
+        "note",
+        "lineItems",
+        "assignedTo",
+        "leadSource",
+    }
+)
 
 
 @_attrs_define
@@ -34,6 +53,14 @@ class LeadUpdate:
     assigned_to: list[str] | Unset = UNSET
     lead_source: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "status": "status",
+        "note": "note",
+        "lineItems": "line_items",
+        "assignedTo": "assigned_to",
+        "leadSource": "lead_source",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         status: str | Unset = UNSET
@@ -73,40 +100,59 @@ class LeadUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.line_item import LineItem  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("leadUpdate", "", "an object", src_dict)
+        _get = src_dict.get
+        status = _get("status", UNSET)
+        if status is not UNSET:
+            status = parse_enum(LeadStatus, "leadUpdate", "status", status)
 
-        d = dict(src_dict)
-        _status = d.pop("status", UNSET)
-        status: LeadStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = LeadStatus(_status)
+        note = _get("note", UNSET)
+        if note is not UNSET:
+            if not isinstance(note, str):
+                raise WrongShape("leadUpdate", "note", "a string", note)
 
-        note = d.pop("note", UNSET)
-
-        _line_items = d.pop("lineItems", UNSET)
-        line_items: list[LineItem] | Unset = UNSET
-        if _line_items is not UNSET:
+        line_items = _get("lineItems", UNSET)
+        if line_items is not UNSET:
+            if not isinstance(line_items, list):
+                raise WrongShape("leadUpdate", "lineItems", "a list", line_items)
+            _items = line_items
             line_items = []
-            for line_items_item_data in _line_items:
-                line_items_item = LineItem.from_dict(line_items_item_data)
+            for _index, _item in enumerate(_items):
+                if type(_item) is not dict and not isinstance(_item, Mapping):
+                    raise WrongShape("leadUpdate", "lineItems" + f"[{_index}]", "an object", _item)
+                try:
+                    line_items.append(LineItem.from_dict(_item))
+                except WrongShape as exc:
+                    raise exc.within("lineItems" + f"[{_index}]") from None
 
-                line_items.append(line_items_item)
+        assigned_to = _get("assignedTo", UNSET)
+        if assigned_to is not UNSET:
+            if not isinstance(assigned_to, list):
+                raise WrongShape("leadUpdate", "assignedTo", "a list", assigned_to)
+            for _item in assigned_to:
+                if not isinstance(_item, str):
+                    raise WrongShape(
+                        "leadUpdate", "assignedTo", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                    )
 
-        assigned_to = cast(list[str], d.pop("assignedTo", UNSET))
+        lead_source = _get("leadSource", UNSET)
+        if lead_source is not UNSET:
+            if not isinstance(lead_source, str):
+                raise WrongShape("leadUpdate", "leadSource", "a string", lead_source)
 
-        lead_source = d.pop("leadSource", UNSET)
-
-        lead_update = cls(
-            status=status,
-            note=note,
-            line_items=line_items,
-            assigned_to=assigned_to,
-            lead_source=lead_source,
-        )
-
-        lead_update.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        lead_update = _new(cls)
+        lead_update.status = status
+        lead_update.note = note
+        lead_update.line_items = line_items
+        lead_update.assigned_to = assigned_to
+        lead_update.lead_source = lead_source
+        lead_update.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            lead_update.additional_properties = extra
         return lead_update
 
     @property

@@ -1,14 +1,28 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+)
 
 T = TypeVar("T", bound="LegacyLeadSource")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "online",
+        "referral",
+        "salesPerson",
+    }
+)
 
 
 @_attrs_define
@@ -25,6 +39,12 @@ class LegacyLeadSource:
     referral: bool | Unset = UNSET
     sales_person: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "online": "online",
+        "referral": "referral",
+        "salesPerson": "sales_person",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         online = self.online
@@ -47,20 +67,33 @@ class LegacyLeadSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        online = d.pop("online", UNSET)
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("legacyLeadSource", "", "an object", src_dict)
+        _get = src_dict.get
+        online = _get("online", UNSET)
+        if online is not UNSET:
+            if not isinstance(online, bool):
+                raise WrongShape("legacyLeadSource", "online", "a boolean", online)
 
-        referral = d.pop("referral", UNSET)
+        referral = _get("referral", UNSET)
+        if referral is not UNSET:
+            if not isinstance(referral, bool):
+                raise WrongShape("legacyLeadSource", "referral", "a boolean", referral)
 
-        sales_person = d.pop("salesPerson", UNSET)
+        sales_person = _get("salesPerson", UNSET)
+        if sales_person is not UNSET:
+            pass
 
-        legacy_lead_source = cls(
-            online=online,
-            referral=referral,
-            sales_person=sales_person,
-        )
-
-        legacy_lead_source.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        legacy_lead_source = _new(cls)
+        legacy_lead_source.online = online
+        legacy_lead_source.referral = referral
+        legacy_lead_source.sales_person = sales_person
+        legacy_lead_source.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            legacy_lead_source.additional_properties = extra
         return legacy_lead_source
 
     @property

@@ -1,18 +1,37 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.tax_rate import TaxRate
-
+from ..models.tax_rate import TaxRate
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    missing,
+)
 
 T = TypeVar("T", bound="LineItem")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "name",
+        "quantity",
+        "unitPrice",
+        "description",
+        "taxRate",
+        "saveHidden",
+    }
+)
 
 
 @_attrs_define
@@ -28,7 +47,7 @@ class LineItem:
         quantity (float):
         unit_price (str): A decimal string such as "150.00".
         description (str | Unset):
-        tax_rate (TaxRate | Unset): A tax applied to a line item. Example: {'name': 'Standard', 'rate': '7.00'}.
+        tax_rate (TaxRate): A tax applied to a line item. Empty when the answer has none.
         save_hidden (bool | Unset):
     """
 
@@ -36,9 +55,18 @@ class LineItem:
     quantity: float
     unit_price: str
     description: str | Unset = UNSET
-    tax_rate: TaxRate | Unset = UNSET
+    tax_rate: TaxRate = _attrs_field(factory=TaxRate)
     save_hidden: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "name": "name",
+        "quantity": "quantity",
+        "unitPrice": "unit_price",
+        "description": "description",
+        "taxRate": "tax_rate",
+        "saveHidden": "save_hidden",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -49,9 +77,7 @@ class LineItem:
 
         description = self.description
 
-        tax_rate: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tax_rate, Unset):
-            tax_rate = self.tax_rate.to_dict()
+        tax_rate = self.tax_rate.to_dict()
 
         save_hidden = self.save_hidden
 
@@ -66,7 +92,7 @@ class LineItem:
         )
         if description is not UNSET:
             field_dict["description"] = description
-        if tax_rate is not UNSET:
+        if tax_rate:
             field_dict["taxRate"] = tax_rate
         if save_hidden is not UNSET:
             field_dict["saveHidden"] = save_hidden
@@ -75,36 +101,61 @@ class LineItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tax_rate import TaxRate  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("lineItem", "", "an object", src_dict)
+        _get = src_dict.get
+        name = _get("name", UNSET)
+        if name is UNSET:
+            raise missing("lineItem", "name")
+        if not isinstance(name, str):
+            raise WrongShape("lineItem", "name", "a string", name)
 
-        d = dict(src_dict)
-        name = d.pop("name")
+        quantity = _get("quantity", UNSET)
+        if quantity is UNSET:
+            raise missing("lineItem", "quantity")
+        if type(quantity) is bool or not isinstance(quantity, int | float):
+            raise WrongShape("lineItem", "quantity", "a number", quantity)
 
-        quantity = d.pop("quantity")
+        unit_price = _get("unitPrice", UNSET)
+        if unit_price is UNSET:
+            raise missing("lineItem", "unitPrice")
+        if not isinstance(unit_price, str):
+            raise WrongShape("lineItem", "unitPrice", "a string", unit_price)
 
-        unit_price = d.pop("unitPrice")
+        description = _get("description", UNSET)
+        if description is not UNSET:
+            if not isinstance(description, str):
+                raise WrongShape("lineItem", "description", "a string", description)
 
-        description = d.pop("description", UNSET)
-
-        _tax_rate = d.pop("taxRate", UNSET)
-        tax_rate: TaxRate | Unset
-        if isinstance(_tax_rate, Unset):
-            tax_rate = UNSET
+        tax_rate = _get("taxRate", UNSET)
+        if tax_rate is UNSET:
+            tax_rate = TaxRate()
         else:
-            tax_rate = TaxRate.from_dict(_tax_rate)
+            if type(tax_rate) is not dict and not isinstance(tax_rate, Mapping):
+                raise WrongShape("lineItem", "taxRate", "an object", tax_rate)
+            try:
+                tax_rate = TaxRate.from_dict(tax_rate)
+            except WrongShape as exc:
+                raise exc.within("taxRate") from None
 
-        save_hidden = d.pop("saveHidden", UNSET)
+        save_hidden = _get("saveHidden", UNSET)
+        if save_hidden is not UNSET:
+            if not isinstance(save_hidden, bool):
+                raise WrongShape("lineItem", "saveHidden", "a boolean", save_hidden)
 
-        line_item = cls(
-            name=name,
-            quantity=quantity,
-            unit_price=unit_price,
-            description=description,
-            tax_rate=tax_rate,
-            save_hidden=save_hidden,
-        )
-
-        line_item.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        line_item = _new(cls)
+        line_item.name = name
+        line_item.quantity = quantity
+        line_item.unit_price = unit_price
+        line_item.description = description
+        line_item.tax_rate = tax_rate
+        line_item.save_hidden = save_hidden
+        line_item.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            line_item.additional_properties = extra
         return line_item
 
     @property

@@ -1,16 +1,32 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.message_data import MessageData
-
+from ..models.message_data import MessageData
+from ..types import (
+    UNSET,
+    WrongShape,
+    missing,
+)
 
 T = TypeVar("T", bound="MessageResponse")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "success",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -24,6 +40,11 @@ class MessageResponse:
     success: bool
     data: MessageData
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "success": "success",
+        "data": "data",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
@@ -43,19 +64,34 @@ class MessageResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.message_data import MessageData  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("messageResponse", "", "an object", src_dict)
+        _get = src_dict.get
+        success = _get("success", UNSET)
+        if success is UNSET:
+            raise missing("messageResponse", "success")
+        if not isinstance(success, bool):
+            raise WrongShape("messageResponse", "success", "a boolean", success)
 
-        d = dict(src_dict)
-        success = d.pop("success")
+        data = _get("data", UNSET)
+        if data is UNSET:
+            raise missing("messageResponse", "data")
+        if type(data) is not dict and not isinstance(data, Mapping):
+            raise WrongShape("messageResponse", "data", "an object", data)
+        try:
+            data = MessageData.from_dict(data)
+        except WrongShape as exc:
+            raise exc.within("data") from None
 
-        data = MessageData.from_dict(d.pop("data"))
-
-        message_response = cls(
-            success=success,
-            data=data,
-        )
-
-        message_response.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        message_response = _new(cls)
+        message_response.success = success
+        message_response.data = data
+        message_response.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            message_response.additional_properties = extra
         return message_response
 
     @property

@@ -1,18 +1,39 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.phone import Phone
-
+from ..models.phone import Phone
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    json_kind,
+)
 
 T = TypeVar("T", bound="NewCustomer")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "firstName",
+        "lastName",
+        "phone",
+        "email",
+        "address",
+        "notes",
+        "tags",
+        "notifications",
+    }
+)
 
 
 @_attrs_define
@@ -40,6 +61,17 @@ class NewCustomer:
     tags: list[str] | str | Unset = UNSET
     notifications: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "phone": "phone",
+        "email": "email",
+        "address": "address",
+        "notes": "notes",
+        "tags": "tags",
+        "notifications": "notifications",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         first_name = self.first_name
@@ -105,81 +137,107 @@ class NewCustomer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.phone import Phone  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("newCustomer", "", "an object", src_dict)
+        _get = src_dict.get
+        first_name = _get("firstName", UNSET)
+        if first_name is not UNSET:
+            if not isinstance(first_name, str):
+                raise WrongShape("newCustomer", "firstName", "a string", first_name)
 
-        d = dict(src_dict)
-        first_name = d.pop("firstName", UNSET)
+        last_name = _get("lastName", UNSET)
+        if last_name is not UNSET:
+            if not isinstance(last_name, str):
+                raise WrongShape("newCustomer", "lastName", "a string", last_name)
 
-        last_name = d.pop("lastName", UNSET)
-
-        _phone = d.pop("phone", UNSET)
-        phone: Phone | Unset
-        if isinstance(_phone, Unset):
-            phone = UNSET
-        else:
-            phone = Phone.from_dict(_phone)
-
-        def _parse_email(data: object) -> list[str] | str | Unset:
-            if isinstance(data, Unset):
-                return data
+        phone = _get("phone", UNSET)
+        if phone is not UNSET:
+            if type(phone) is not dict and not isinstance(phone, Mapping):
+                raise WrongShape("newCustomer", "phone", "an object", phone)
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                email_type_1 = cast(list[str], data)
+                phone = Phone.from_dict(phone)
+            except WrongShape as exc:
+                raise exc.within("phone") from None
 
-                return email_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | str | Unset, data)
+        email = _get("email", UNSET)
+        if email is not UNSET:
+            if isinstance(email, str):
+                if not isinstance(email, str):
+                    raise WrongShape("newCustomer", "email", "a string", email)
 
-        email = _parse_email(d.pop("email", UNSET))
+            elif isinstance(email, list):
+                if not isinstance(email, list):
+                    raise WrongShape("newCustomer", "email", "a list", email)
+                for _item in email:
+                    if not isinstance(_item, str):
+                        raise WrongShape(
+                            "newCustomer", "email", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                        )
 
-        def _parse_address(data: object) -> list[str] | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                address_type_1 = cast(list[str], data)
+            else:
+                raise WrongShape("newCustomer", "email", "a string or a list", email)
 
-                return address_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | str | Unset, data)
+        address = _get("address", UNSET)
+        if address is not UNSET:
+            if isinstance(address, str):
+                if not isinstance(address, str):
+                    raise WrongShape("newCustomer", "address", "a string", address)
 
-        address = _parse_address(d.pop("address", UNSET))
+            elif isinstance(address, list):
+                if not isinstance(address, list):
+                    raise WrongShape("newCustomer", "address", "a list", address)
+                for _item in address:
+                    if not isinstance(_item, str):
+                        raise WrongShape(
+                            "newCustomer", "address", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                        )
 
-        notes = d.pop("notes", UNSET)
+            else:
+                raise WrongShape("newCustomer", "address", "a string or a list", address)
 
-        def _parse_tags(data: object) -> list[str] | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                tags_type_1 = cast(list[str], data)
+        notes = _get("notes", UNSET)
+        if notes is not UNSET:
+            if not isinstance(notes, str):
+                raise WrongShape("newCustomer", "notes", "a string", notes)
 
-                return tags_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | str | Unset, data)
+        tags = _get("tags", UNSET)
+        if tags is not UNSET:
+            if isinstance(tags, str):
+                if not isinstance(tags, str):
+                    raise WrongShape("newCustomer", "tags", "a string", tags)
 
-        tags = _parse_tags(d.pop("tags", UNSET))
+            elif isinstance(tags, list):
+                if not isinstance(tags, list):
+                    raise WrongShape("newCustomer", "tags", "a list", tags)
+                for _item in tags:
+                    if not isinstance(_item, str):
+                        raise WrongShape(
+                            "newCustomer", "tags", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                        )
 
-        notifications = d.pop("notifications", UNSET)
+            else:
+                raise WrongShape("newCustomer", "tags", "a string or a list", tags)
 
-        new_customer = cls(
-            first_name=first_name,
-            last_name=last_name,
-            phone=phone,
-            email=email,
-            address=address,
-            notes=notes,
-            tags=tags,
-            notifications=notifications,
-        )
+        notifications = _get("notifications", UNSET)
+        if notifications is not UNSET:
+            if not isinstance(notifications, bool):
+                raise WrongShape("newCustomer", "notifications", "a boolean", notifications)
 
-        new_customer.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        new_customer = _new(cls)
+        new_customer.first_name = first_name
+        new_customer.last_name = last_name
+        new_customer.phone = phone
+        new_customer.email = email
+        new_customer.address = address
+        new_customer.notes = notes
+        new_customer.tags = tags
+        new_customer.notifications = notifications
+        new_customer.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            new_customer.additional_properties = extra
         return new_customer
 
     @property

@@ -2,19 +2,38 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.legacy_lead_source import LegacyLeadSource
-    from ..models.line_item import LineItem
-
+from ..models.legacy_lead_source import LegacyLeadSource
+from ..models.line_item import LineItem
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    bad_datetime,
+    missing,
+)
 
 T = TypeVar("T", bound="NewJob")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "customerId",
+        "start",
+        "end",
+        "lineItems",
+        "note",
+        "leadSource",
+    }
+)
 
 
 @_attrs_define
@@ -37,10 +56,17 @@ class NewJob:
     note: str | Unset = ""
     lead_source: LegacyLeadSource | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "customerId": "customer_id",
+        "start": "start",
+        "end": "end",
+        "lineItems": "line_items",
+        "note": "note",
+        "leadSource": "lead_source",
+    }
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.legacy_lead_source import LegacyLeadSource  # noqa: PLC0415
-
         customer_id = self.customer_id
 
         start = self.start.isoformat()
@@ -81,50 +107,87 @@ class NewJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.legacy_lead_source import LegacyLeadSource  # noqa: PLC0415
-        from ..models.line_item import LineItem  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("newJob", "", "an object", src_dict)
+        _get = src_dict.get
+        customer_id = _get("customerId", UNSET)
+        if customer_id is UNSET:
+            raise missing("newJob", "customerId")
+        if not isinstance(customer_id, str):
+            raise WrongShape("newJob", "customerId", "a string", customer_id)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customerId")
+        start = _get("start", UNSET)
+        if start is UNSET:
+            raise missing("newJob", "start")
+        try:
+            _moment = _fromisoformat(start)
+            if _moment.tzinfo is None:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise bad_datetime("newJob", "start", start) from None
+        start = _moment
 
-        start = datetime.datetime.fromisoformat(d.pop("start"))
+        end = _get("end", UNSET)
+        if end is UNSET:
+            raise missing("newJob", "end")
+        try:
+            _moment = _fromisoformat(end)
+            if _moment.tzinfo is None:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise bad_datetime("newJob", "end", end) from None
+        end = _moment
 
-        end = datetime.datetime.fromisoformat(d.pop("end"))
-
+        line_items = _get("lineItems", UNSET)
+        if line_items is UNSET:
+            raise missing("newJob", "lineItems")
+        if not isinstance(line_items, list):
+            raise WrongShape("newJob", "lineItems", "a list", line_items)
+        _items = line_items
         line_items = []
-        _line_items = d.pop("lineItems")
-        for line_items_item_data in _line_items:
-            line_items_item = LineItem.from_dict(line_items_item_data)
-
-            line_items.append(line_items_item)
-
-        note = d.pop("note", UNSET)
-
-        def _parse_lead_source(data: object) -> LegacyLeadSource | str | Unset:
-            if isinstance(data, Unset):
-                return data
+        for _index, _item in enumerate(_items):
+            if type(_item) is not dict and not isinstance(_item, Mapping):
+                raise WrongShape("newJob", "lineItems" + f"[{_index}]", "an object", _item)
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                lead_source_type_1 = LegacyLeadSource.from_dict(data)
+                line_items.append(LineItem.from_dict(_item))
+            except WrongShape as exc:
+                raise exc.within("lineItems" + f"[{_index}]") from None
 
-                return lead_source_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(LegacyLeadSource | str | Unset, data)
+        note = _get("note", UNSET)
+        if note is not UNSET:
+            if not isinstance(note, str):
+                raise WrongShape("newJob", "note", "a string", note)
 
-        lead_source = _parse_lead_source(d.pop("leadSource", UNSET))
+        lead_source = _get("leadSource", UNSET)
+        if lead_source is not UNSET:
+            if isinstance(lead_source, str):
+                if not isinstance(lead_source, str):
+                    raise WrongShape("newJob", "leadSource", "a string", lead_source)
 
-        new_job = cls(
-            customer_id=customer_id,
-            start=start,
-            end=end,
-            line_items=line_items,
-            note=note,
-            lead_source=lead_source,
-        )
+            elif isinstance(lead_source, Mapping):
+                if type(lead_source) is not dict and not isinstance(lead_source, Mapping):
+                    raise WrongShape("newJob", "leadSource", "an object", lead_source)
+                try:
+                    lead_source = LegacyLeadSource.from_dict(lead_source)
+                except WrongShape as exc:
+                    raise exc.within("leadSource") from None
 
-        new_job.additional_properties = d
+            else:
+                raise WrongShape("newJob", "leadSource", "a string or an object", lead_source)
+
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        new_job = _new(cls)
+        new_job.customer_id = customer_id
+        new_job.start = start
+        new_job.end = end
+        new_job.line_items = line_items
+        new_job.note = note
+        new_job.lead_source = lead_source
+        new_job.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            new_job.additional_properties = extra
         return new_job
 
     @property

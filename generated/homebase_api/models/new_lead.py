@@ -1,20 +1,48 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.lead_status import LeadStatus
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.line_item import LineItem
-    from ..models.phone import Phone
-
+from ..models.line_item import LineItem
+from ..models.phone import Phone
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    json_kind,
+    parse_enum,
+)
 
 T = TypeVar("T", bound="NewLead")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "customerId",
+        "firstName",
+        "lastName",
+        "phone",
+        "email",
+        "address",
+        "notes",
+        "tags",
+        "notifications",
+        "lineItems",
+        "note",
+        "leadSource",
+        "status",
+        "assignedTo",
+    }
+)
 
 
 @_attrs_define
@@ -55,6 +83,23 @@ class NewLead:
     status: LeadStatus | Unset = LeadStatus.NEW
     assigned_to: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "customerId": "customer_id",
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "phone": "phone",
+        "email": "email",
+        "address": "address",
+        "notes": "notes",
+        "tags": "tags",
+        "notifications": "notifications",
+        "lineItems": "line_items",
+        "note": "note",
+        "leadSource": "lead_source",
+        "status": "status",
+        "assignedTo": "assigned_to",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         customer_id = self.customer_id
@@ -138,73 +183,128 @@ class NewLead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.line_item import LineItem  # noqa: PLC0415
-        from ..models.phone import Phone  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("newLead", "", "an object", src_dict)
+        _get = src_dict.get
+        customer_id = _get("customerId", UNSET)
+        if customer_id is not UNSET:
+            if not isinstance(customer_id, str):
+                raise WrongShape("newLead", "customerId", "a string", customer_id)
 
-        d = dict(src_dict)
-        customer_id = d.pop("customerId", UNSET)
+        first_name = _get("firstName", UNSET)
+        if first_name is not UNSET:
+            if not isinstance(first_name, str):
+                raise WrongShape("newLead", "firstName", "a string", first_name)
 
-        first_name = d.pop("firstName", UNSET)
+        last_name = _get("lastName", UNSET)
+        if last_name is not UNSET:
+            if not isinstance(last_name, str):
+                raise WrongShape("newLead", "lastName", "a string", last_name)
 
-        last_name = d.pop("lastName", UNSET)
+        phone = _get("phone", UNSET)
+        if phone is not UNSET:
+            if type(phone) is not dict and not isinstance(phone, Mapping):
+                raise WrongShape("newLead", "phone", "an object", phone)
+            try:
+                phone = Phone.from_dict(phone)
+            except WrongShape as exc:
+                raise exc.within("phone") from None
 
-        _phone = d.pop("phone", UNSET)
-        phone: Phone | Unset
-        if isinstance(_phone, Unset):
-            phone = UNSET
-        else:
-            phone = Phone.from_dict(_phone)
+        email = _get("email", UNSET)
+        if email is not UNSET:
+            if not isinstance(email, list):
+                raise WrongShape("newLead", "email", "a list", email)
+            for _item in email:
+                if not isinstance(_item, str):
+                    raise WrongShape("newLead", "email", "a list of strings", got=f"a list holding {json_kind(_item)}")
 
-        email = cast(list[str], d.pop("email", UNSET))
+        address = _get("address", UNSET)
+        if address is not UNSET:
+            if not isinstance(address, list):
+                raise WrongShape("newLead", "address", "a list", address)
+            for _item in address:
+                if not isinstance(_item, str):
+                    raise WrongShape(
+                        "newLead", "address", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                    )
 
-        address = cast(list[str], d.pop("address", UNSET))
+        notes = _get("notes", UNSET)
+        if notes is not UNSET:
+            if not isinstance(notes, str):
+                raise WrongShape("newLead", "notes", "a string", notes)
 
-        notes = d.pop("notes", UNSET)
+        tags = _get("tags", UNSET)
+        if tags is not UNSET:
+            if not isinstance(tags, list):
+                raise WrongShape("newLead", "tags", "a list", tags)
+            for _item in tags:
+                if not isinstance(_item, str):
+                    raise WrongShape("newLead", "tags", "a list of strings", got=f"a list holding {json_kind(_item)}")
 
-        tags = cast(list[str], d.pop("tags", UNSET))
+        notifications = _get("notifications", UNSET)
+        if notifications is not UNSET:
+            if not isinstance(notifications, bool):
+                raise WrongShape("newLead", "notifications", "a boolean", notifications)
 
-        notifications = d.pop("notifications", UNSET)
-
-        _line_items = d.pop("lineItems", UNSET)
-        line_items: list[LineItem] | Unset = UNSET
-        if _line_items is not UNSET:
+        line_items = _get("lineItems", UNSET)
+        if line_items is not UNSET:
+            if not isinstance(line_items, list):
+                raise WrongShape("newLead", "lineItems", "a list", line_items)
+            _items = line_items
             line_items = []
-            for line_items_item_data in _line_items:
-                line_items_item = LineItem.from_dict(line_items_item_data)
+            for _index, _item in enumerate(_items):
+                if type(_item) is not dict and not isinstance(_item, Mapping):
+                    raise WrongShape("newLead", "lineItems" + f"[{_index}]", "an object", _item)
+                try:
+                    line_items.append(LineItem.from_dict(_item))
+                except WrongShape as exc:
+                    raise exc.within("lineItems" + f"[{_index}]") from None
 
-                line_items.append(line_items_item)
+        note = _get("note", UNSET)
+        if note is not UNSET:
+            if not isinstance(note, str):
+                raise WrongShape("newLead", "note", "a string", note)
 
-        note = d.pop("note", UNSET)
+        lead_source = _get("leadSource", UNSET)
+        if lead_source is not UNSET:
+            if not isinstance(lead_source, str):
+                raise WrongShape("newLead", "leadSource", "a string", lead_source)
 
-        lead_source = d.pop("leadSource", UNSET)
+        status = _get("status", UNSET)
+        if status is not UNSET:
+            status = parse_enum(LeadStatus, "newLead", "status", status)
 
-        _status = d.pop("status", UNSET)
-        status: LeadStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = LeadStatus(_status)
+        assigned_to = _get("assignedTo", UNSET)
+        if assigned_to is not UNSET:
+            if not isinstance(assigned_to, list):
+                raise WrongShape("newLead", "assignedTo", "a list", assigned_to)
+            for _item in assigned_to:
+                if not isinstance(_item, str):
+                    raise WrongShape(
+                        "newLead", "assignedTo", "a list of strings", got=f"a list holding {json_kind(_item)}"
+                    )
 
-        assigned_to = cast(list[str], d.pop("assignedTo", UNSET))
-
-        new_lead = cls(
-            customer_id=customer_id,
-            first_name=first_name,
-            last_name=last_name,
-            phone=phone,
-            email=email,
-            address=address,
-            notes=notes,
-            tags=tags,
-            notifications=notifications,
-            line_items=line_items,
-            note=note,
-            lead_source=lead_source,
-            status=status,
-            assigned_to=assigned_to,
-        )
-
-        new_lead.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        new_lead = _new(cls)
+        new_lead.customer_id = customer_id
+        new_lead.first_name = first_name
+        new_lead.last_name = last_name
+        new_lead.phone = phone
+        new_lead.email = email
+        new_lead.address = address
+        new_lead.notes = notes
+        new_lead.tags = tags
+        new_lead.notifications = notifications
+        new_lead.line_items = line_items
+        new_lead.note = note
+        new_lead.lead_source = lead_source
+        new_lead.status = status
+        new_lead.assigned_to = assigned_to
+        new_lead.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            new_lead.additional_properties = extra
         return new_lead
 
     @property

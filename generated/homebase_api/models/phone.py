@@ -1,14 +1,29 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+)
 
 T = TypeVar("T", bound="Phone")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "mobile",
+        "home",
+        "work",
+        "additional",
+    }
+)
 
 
 @_attrs_define
@@ -30,6 +45,13 @@ class Phone:
     work: str | Unset = UNSET
     additional: str | Unset = UNSET
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "mobile": "mobile",
+        "home": "home",
+        "work": "work",
+        "additional": "additional",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         mobile = self.mobile
@@ -56,23 +78,45 @@ class Phone:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        mobile = d.pop("mobile", UNSET)
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("phone", "", "an object", src_dict)
+        _get = src_dict.get
+        mobile = _get("mobile", UNSET)
+        if mobile is not UNSET:
+            if not isinstance(mobile, str):
+                raise WrongShape("phone", "mobile", "a string", mobile)
 
-        home = d.pop("home", UNSET)
+        home = _get("home", UNSET)
+        if home is not UNSET:
+            if not isinstance(home, str):
+                raise WrongShape("phone", "home", "a string", home)
 
-        work = d.pop("work", UNSET)
+        work = _get("work", UNSET)
+        if work is not UNSET:
+            if not isinstance(work, str):
+                raise WrongShape("phone", "work", "a string", work)
 
-        additional = d.pop("additional", UNSET)
+        additional = _get("additional", UNSET)
+        if additional is not UNSET:
+            if not isinstance(additional, str):
+                raise WrongShape("phone", "additional", "a string", additional)
 
-        phone = cls(
-            mobile=mobile,
-            home=home,
-            work=work,
-            additional=additional,
-        )
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        phone = _new(cls)
+        phone.mobile = mobile
+        phone.home = home
+        phone.work = work
+        phone.additional = additional
+        phone.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            for key, value in extra.items():
+                if not isinstance(value, str):
+                    raise WrongShape("phone", key, "a string", value)
 
-        phone.additional_properties = d
+                extra[key] = value
+            phone.additional_properties = extra
         return phone
 
     @property

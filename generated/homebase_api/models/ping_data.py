@@ -2,14 +2,32 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+    bad_datetime,
+)
 
 T = TypeVar("T", bound="PingData")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "message",
+        "email",
+        "timestamp",
+    }
+)
 
 
 @_attrs_define
@@ -26,6 +44,12 @@ class PingData:
     email: str | Unset = UNSET
     timestamp: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "message": "message",
+        "email": "email",
+        "timestamp": "timestamp",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
@@ -50,25 +74,39 @@ class PingData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        message = d.pop("message", UNSET)
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("pingData", "", "an object", src_dict)
+        _get = src_dict.get
+        message = _get("message", UNSET)
+        if message is not UNSET:
+            if not isinstance(message, str):
+                raise WrongShape("pingData", "message", "a string", message)
 
-        email = d.pop("email", UNSET)
+        email = _get("email", UNSET)
+        if email is not UNSET:
+            if not isinstance(email, str):
+                raise WrongShape("pingData", "email", "a string", email)
 
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = datetime.datetime.fromisoformat(_timestamp)
+        timestamp = _get("timestamp", UNSET)
+        if timestamp is not UNSET:
+            try:
+                _moment = _fromisoformat(timestamp)
+                if _moment.tzinfo is None:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise bad_datetime("pingData", "timestamp", timestamp) from None
+            timestamp = _moment
 
-        ping_data = cls(
-            message=message,
-            email=email,
-            timestamp=timestamp,
-        )
-
-        ping_data.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        ping_data = _new(cls)
+        ping_data.message = message
+        ping_data.email = email
+        ping_data.timestamp = timestamp
+        ping_data.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            ping_data.additional_properties = extra
         return ping_data
 
     @property

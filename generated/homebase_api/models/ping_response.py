@@ -1,16 +1,32 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.ping_data import PingData
-
+from ..models.ping_data import PingData
+from ..types import (
+    UNSET,
+    WrongShape,
+    missing,
+)
 
 T = TypeVar("T", bound="PingResponse")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "success",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -24,6 +40,11 @@ class PingResponse:
     success: bool
     data: PingData
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "success": "success",
+        "data": "data",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
@@ -43,19 +64,34 @@ class PingResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ping_data import PingData  # noqa: PLC0415
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("pingResponse", "", "an object", src_dict)
+        _get = src_dict.get
+        success = _get("success", UNSET)
+        if success is UNSET:
+            raise missing("pingResponse", "success")
+        if not isinstance(success, bool):
+            raise WrongShape("pingResponse", "success", "a boolean", success)
 
-        d = dict(src_dict)
-        success = d.pop("success")
+        data = _get("data", UNSET)
+        if data is UNSET:
+            raise missing("pingResponse", "data")
+        if type(data) is not dict and not isinstance(data, Mapping):
+            raise WrongShape("pingResponse", "data", "an object", data)
+        try:
+            data = PingData.from_dict(data)
+        except WrongShape as exc:
+            raise exc.within("data") from None
 
-        data = PingData.from_dict(d.pop("data"))
-
-        ping_response = cls(
-            success=success,
-            data=data,
-        )
-
-        ping_response.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        ping_response = _new(cls)
+        ping_response.success = success
+        ping_response.data = data
+        ping_response.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            ping_response.additional_properties = extra
         return ping_response
 
     @property

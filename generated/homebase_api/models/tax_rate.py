@@ -1,14 +1,27 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    WrongShape,
+)
 
 T = TypeVar("T", bound="TaxRate")
+_new = object.__new__
+_fromisoformat = datetime.datetime.fromisoformat
+_FIELDS = frozenset(
+    {
+        "name",
+        "rate",
+    }
+)
 
 
 @_attrs_define
@@ -26,6 +39,11 @@ class TaxRate:
     name: str | Unset = UNSET
     rate: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    #: The API's JSON key of each field -> its attribute name.
+    json_names: ClassVar[dict[str, str]] = {
+        "name": "name",
+        "rate": "rate",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -44,17 +62,28 @@ class TaxRate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        """Read the API's JSON object strictly: WrongShape (a TypeError) names a wrong field."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise WrongShape("taxRate", "", "an object", src_dict)
+        _get = src_dict.get
+        name = _get("name", UNSET)
+        if name is not UNSET:
+            if not isinstance(name, str):
+                raise WrongShape("taxRate", "name", "a string", name)
 
-        rate = d.pop("rate", UNSET)
+        rate = _get("rate", UNSET)
+        if rate is not UNSET:
+            if not isinstance(rate, str):
+                raise WrongShape("taxRate", "rate", "a string", rate)
 
-        tax_rate = cls(
-            name=name,
-            rate=rate,
-        )
-
-        tax_rate.additional_properties = d
+        # attrs' __init__ only stores the values: setting them directly skips binding arguments.
+        tax_rate = _new(cls)
+        tax_rate.name = name
+        tax_rate.rate = rate
+        tax_rate.additional_properties = {}
+        if not _FIELDS.issuperset(src_dict):
+            extra = {key: value for key, value in src_dict.items() if key not in _FIELDS}
+            tax_rate.additional_properties = extra
         return tax_rate
 
     @property

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.customer_update import CustomerUpdate
 from ...models.error_response import ErrorResponse
 from ...models.message_response import MessageResponse
-from ...types import Response
+from ...types import Response, loads_json
 
 
 def _get_kwargs(
@@ -38,37 +38,37 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | MessageResponse | None:
     if response.status_code == 200:
-        response_200 = MessageResponse.from_dict(response.json())
+        response_200 = MessageResponse.from_dict(loads_json(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
+        response_404 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_429
 
     if response.status_code == 500:
-        response_500 = ErrorResponse.from_dict(response.json())
+        response_500 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_500
 
     if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
+        response_5xx = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_5xx
 

@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.message_stats_response import MessageStatsResponse
-from ...types import Response
+from ...types import Response, loads_json
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -24,32 +24,32 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | MessageStatsResponse | None:
     if response.status_code == 200:
-        response_200 = MessageStatsResponse.from_dict(response.json())
+        response_200 = MessageStatsResponse.from_dict(loads_json(response.content))
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_403
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_429
 
     if response.status_code == 500:
-        response_500 = ErrorResponse.from_dict(response.json())
+        response_500 = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_500
 
     if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
+        response_5xx = ErrorResponse.from_dict(loads_json(response.content))
 
         return response_5xx
 
