@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -191,7 +192,9 @@ class Trial:
                 # bound (one core), not the workers.
                 self.fake_cpu = (time.process_time() - cpu) / seconds
             await self.stop_workers()
-            return await self.check(names, fakes, source, seconds)
+            figures = await self.check(names, fakes, source, seconds)
+            shutil.rmtree(self.logs)  # kept when a trial fails, for a look at workers.err
+            return figures
         finally:
             await self.stop_workers()
             async with await psycopg.AsyncConnection.connect(self.admin_url, autocommit=True) as c:
