@@ -35,8 +35,8 @@ typecheck: $(STAMP) ## mypy --strict over the facade and generated package; mypy
 	$(BIN)/mypy
 	$(BIN)/python scripts/typecheck_examples.py
 
-pytest: $(STAMP) ## the test suite alone
-	$(BIN)/pytest
+pytest: $(STAMP) ## the test suite alone, on a real PostgreSQL started (and stopped) for it
+	scripts/postgres.sh with $(BIN)/pytest
 
 test: check-generated lint typecheck pytest ## everything CI runs
 

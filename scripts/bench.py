@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bulk, layers, otel, overhead, soak
+from bench import bulk, layers, otel, overhead, soak, workers
 from bench.report import Report, describe, machine
 from bench.server import FakeProcess
 
@@ -29,6 +29,7 @@ SECTIONS = {
     "pagination": bulk.pagination,
     "soak": soak.run,
     "telemetry": otel.run,
+    "workers": workers.section,  # several worker processes on a queue, SIGKILLed (issue 20)
 }
 # Job sets, as days from today: 20,000 spread evenly, 20,000 mostly in three busy weeks.
 JOB_SETS = ["uniform:20000:uniform:0:60", "bursty:20000:bursty:70:130"]

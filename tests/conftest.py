@@ -10,10 +10,13 @@ from typing import Any
 import httpx
 import httpx._transports.default as httpx_default
 import pytest
+from _postgres import postgres_url
 from _support import API_KEY, BASE_URL
 
 from homebase_async import HomebaseClient, RetryPolicy
 from homebase_async.testing import no_retry_sleeps
+
+__all__ = ["postgres_url"]  # the real PostgreSQL server's session fixture (tests/_postgres.py)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _postgres import unique
 
 from homebase_async import JournalBusyError, JournalError, ValidationError
 from homebase_async._bulk._journal import Journal, as_journal, open_store
@@ -20,9 +21,14 @@ from homebase_async._bulk._store import Holder, JournalStore, Row, State
 StoreFactory = Callable[[], JournalStore]
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def stores(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
     """Stores that all open one journal, as separate runs would."""
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        journal = Journal(f"{url}?run={unique('run')}")
+        scope = unique("business")
+        return lambda: open_store(journal, scope=scope)
     journal = Journal(str(tmp_path / "run.journal"))
     return lambda: open_store(journal, scope="business-a")
 

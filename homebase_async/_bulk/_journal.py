@@ -106,7 +106,10 @@ def open_store(journal: Journal, *, scope: str) -> JournalStore:
     """The store behind `journal`; `scope` names the business (a digest of its API key), so
     one PostgreSQL database serves many businesses without their rows or leases meeting."""
     if journal.is_postgres:
-        raise ValidationError("journal", "postgresql:// journals arrive in the next step")
+        # Imported here: the driver is an optional extra (the ImportError names it).
+        from ._postgres import PostgresStore
+
+        return PostgresStore(journal.location, scope=scope)
     return SqliteStore(journal.location)
 
 

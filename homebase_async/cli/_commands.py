@@ -263,7 +263,11 @@ def messages_stats() -> None:
 @click.option("--customer-id", "customer_ids", multiple=True, help="Recipient (repeatable).")
 @click.option("--message", help="Text (at most 200 characters); default for FILE lines.")
 @click.option("--media-url", help="https URL of an image (MMS); default for FILE lines.")
-@click.option("--journal", metavar="FILE", help="SQLite journal: a re-run resumes the campaign.")
+@click.option(
+    "--journal",
+    metavar="FILE|URL",
+    help="SQLite file or postgresql://...?run=NAME journal: a re-run resumes the campaign.",
+)
 @_output_option
 @api_options
 def messages_send(

@@ -210,7 +210,11 @@ def _line(report: UpsertReport, index: int) -> dict[str, Any]:
     show_default=True,
     help="Fields that identify a customer: email, phone or both.",
 )
-@click.option("--journal", metavar="FILE", help="SQLite journal: a re-run resumes the sync.")
+@click.option(
+    "--journal",
+    metavar="FILE|URL",
+    help="SQLite file or postgresql://...?run=NAME journal: a re-run resumes the sync.",
+)
 @click.option("--no-settle", is_flag=True, help="Never look up or resend lost creates.")
 @_output_option
 @api_options

@@ -30,9 +30,12 @@ Where the API's documentation is silent, the fake decides as follows:
   run in the order 403, 400, 404, 429. The daily counter resets at UTC midnight.
 - Injected 429s say "Too many requests" (with `Retry-After` as configured); the SMS quota's
   429 says "Daily SMS limit reached ..." and has no `Retry-After`.
+
+Several businesses, one API key each, behind one server: `FakeBusinesses(["key-1", "key-2"])`.
 """
 
 from .._retry import no_retry_sleeps
+from ._businesses import FakeBusinesses
 from ._cli import main
 from ._fake import FakeHomebase
 from ._faults import Faults
@@ -42,6 +45,7 @@ from ._populate import Populated
 
 __all__ = [
     "ConnectionDropped",
+    "FakeBusinesses",
     "FakeHomebase",
     "Faults",
     "Populated",

@@ -1,0 +1,156 @@
+"""The SMS reservations shared by a business's workers in PostgreSQL: never more live than
+the server says remains, whoever takes them; a killed worker's reservations do not last."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from _postgres import unique
+
+from homebase_async._bulk._pg_budget import PostgresReservations
+
+
+async def test_concurrent_workers_never_reserve_past_what_remains(postgres_url: str) -> None:
+    scope, limit, used = unique("b"), 10, 3
+    workers = [PostgresReservations(postgres_url, scope=scope) for _ in range(5)]
+    live = peak = taken = 0
+    rng = random.Random(7)
+    saturated = asyncio.Event()
+
+    async def worker(budget: PostgresReservations) -> None:
+        nonlocal live, peak, taken
+        mine = 0
+        while mine < 3:  # fifteen tasks that each want three: the budget stays saturated
+            token = await budget.reserve(limit=limit, used=used)
+            if token is None:
+                await asyncio.sleep(rng.random() / 100)
+                continue
+            live += 1
+            mine += 1
+            taken += 1
+            peak = max(peak, live)
+            assert live <= limit - used
+            if live == limit - used:
+                saturated.set()
+            # Held until the budget was once full (however slow the machine), then briefly.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(saturated.wait(), timeout=5)
+            await asyncio.sleep(rng.random() / 50)
+            live -= 1
+            await budget.release(token, used=None)  # not sent: the count stays
+
+    try:  # three tasks per worker: reservations race across sessions and within one
+        await asyncio.gather(*(worker(budget) for budget in workers for _ in range(3)))
+    finally:
+        for budget in workers:
+            await budget.close()
+    assert peak == limit - used  # reached, never passed (checked at every reservation)
+    assert taken == 45
+
+
+async def test_sends_recorded_by_any_worker_bound_the_others(postgres_url: str) -> None:
+    """A fake server's count: all workers together never send past the limit."""
+    scope, limit = unique("b"), 7
+    workers = [PostgresReservations(postgres_url, scope=scope) for _ in range(4)]
+    sent = 0
+    seen = [0] * len(workers)  # each worker's last answer from the server: stale on purpose
+
+    async def worker(index: int) -> None:
+        nonlocal sent
+        for _ in range(10):
+            token = await workers[index].reserve(limit=limit, used=seen[index])
+            if token is None:
+                return
+            await asyncio.sleep(0.001)
+            sent += 1
+            seen[index] = sent
+            await workers[index].release(token, used=sent)
+
+    try:
+        await asyncio.gather(*(worker(index) for index in range(len(workers))))
+    finally:
+        for budget in workers:
+            await budget.close()
+    assert sent == limit
+
+
+async def test_a_day_already_used_up_reserves_nothing(postgres_url: str) -> None:
+    async with PostgresReservations(postgres_url + "?run=ignored", scope=unique("b")) as budget:
+        assert await budget.reserve(limit=5, used=5) is None
+        assert await budget.reserve(limit=5, used=0) is None  # the highest known count holds
+        token = await budget.reserve(limit=6, used=0)
+        assert token is not None
+        assert await budget.reserve(limit=6, used=0) is None
+        await budget.release(token, used=None)
+        assert await budget.reserve(limit=6, used=0) is not None
+
+
+_HOLD = textwrap.dedent(
+    """
+    import asyncio, sys
+    from homebase_async._bulk._pg_budget import PostgresReservations
+
+    async def main() -> None:
+        budget = PostgresReservations(sys.argv[1], scope=sys.argv[2])
+        assert await budget.reserve(limit=2, used=0) is not None
+        assert await budget.reserve(limit=2, used=0) is not None
+        print("reserved", flush=True)
+        await asyncio.sleep(60)
+
+    asyncio.run(main())
+    """
+)
+
+
+async def _reserve_soon(url: str, scope: str) -> str | None:
+    async with PostgresReservations(url, scope=scope) as budget:
+        for _ in range(200):  # the server ends the killed worker's session within moments
+            token = await budget.reserve(limit=2, used=0)
+            if token is not None:
+                return token
+            await asyncio.sleep(0.05)
+        return None
+
+
+async def _reserve_once(url: str, scope: str) -> str | None:
+    async with PostgresReservations(url, scope=scope) as budget:
+        return await budget.reserve(limit=2, used=0)
+
+
+def test_a_killed_workers_reservations_are_dropped(postgres_url: str) -> None:
+    scope = unique("b")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, postgres_url, scope], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "reserved"
+        assert asyncio.run(_reserve_once(postgres_url, scope)) is None  # alive: it holds both
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert asyncio.run(_reserve_soon(postgres_url, scope)) is not None
+
+
+@pytest.mark.parametrize("used", [0, 4])
+async def test_a_live_worker_keeps_its_reservations(postgres_url: str, used: int) -> None:
+    scope = unique("b")
+    async with (
+        PostgresReservations(postgres_url, scope=scope) as first,
+        PostgresReservations(postgres_url, scope=scope) as second,
+    ):
+        assert await first.reserve(limit=used + 1, used=used) is not None
+        assert await second.reserve(limit=used + 1, used=used) is None
+    async with PostgresReservations(postgres_url, scope=scope) as third:
+        assert await third.reserve(limit=used + 1, used=used) is not None  # closed: released
