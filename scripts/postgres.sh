@@ -42,7 +42,7 @@ install_if_missing() {
   echo "postgres.sh: installing PostgreSQL with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
-  apt-get install -y -qq postgresql >&2
+  apt-get install -y -qq --no-install-recommends postgresql >&2
 }
 
 # Run a command as the server's owner: `postgres` when we are root, ourselves otherwise.

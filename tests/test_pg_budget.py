@@ -154,3 +154,43 @@ async def test_a_live_worker_keeps_its_reservations(postgres_url: str, used: int
         assert await second.reserve(limit=used + 1, used=used) is None
     async with PostgresReservations(postgres_url, scope=scope) as third:
         assert await third.reserve(limit=used + 1, used=used) is not None  # closed: released
+
+
+async def test_a_postgres_campaign_reserves_in_the_shared_store(postgres_url: str) -> None:
+    # This worker read /messages/stats (0 of 5 used) before another worker of the business
+    # sent 4 and recorded them in the shared store: the store, not the stale reading, bounds
+    # the campaign, and no request is made for what it holds back.
+    from homebase_async import HomebaseClient
+    from homebase_async._bulk._options import scope_of
+    from homebase_async.testing import FakeHomebase
+
+    fake = FakeHomebase(unique("key"), sms_daily_limit=5, seed=3)
+    cid = fake.add_customer(first_name="Ada", phone="+13035550100")
+    scope = scope_of(fake.api_key)
+    journal = f"{postgres_url}?run={unique('campaign')}"
+    items = [{"customer_id": cid, "message": f"m{i}"} for i in range(3)]
+    async with (
+        HomebaseClient(fake.api_key, base_url=fake.base_url, transport=fake.transport()) as hb,
+        HomebaseClient(
+            fake.api_key, base_url=fake.base_url, transport=fake.transport()
+        ) as elsewhere,
+    ):
+        assert (await hb.messages.stats()).usage.daily_used == 0
+        other = PostgresReservations(postgres_url, scope=scope)
+        for n in range(4):
+            token = await other.reserve(limit=5, used=n)
+            assert token is not None
+            sent = await elsewhere.messages.send(customer_id=cid, message=f"other {n}")
+            await other.release(token, used=sent.rate_limits.daily_used)
+        await other.close()
+        fake.reset_log()
+        report = await hb.messages.send_many(items, journal=journal, concurrency=1)
+    assert (len(report.sent), len(report.not_sent)) == (1, 2)
+    assert len(fake.sms_sent) == 5
+    assert [r.route for r in fake.requests if r.method == "POST"] == ["/messages/send"]
+    check = PostgresReservations(postgres_url, scope=scope)
+    try:  # every reservation was given back: 5 used, none live
+        assert await check.reserve(limit=6, used=0) is not None
+        assert await check.reserve(limit=6, used=0) is None
+    finally:
+        await check.close()

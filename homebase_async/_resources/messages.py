@@ -17,6 +17,7 @@ from homebase_api.models import (
 
 from .._bulk import SendReport
 from .._bulk._engine import Sending, Writer
+from .._bulk._journal import HeldJournal
 from .._bulk._options import SendOptions, bulk_options, scope_of
 from .._bulk._runs import send_many
 from .._errors import (
@@ -31,6 +32,7 @@ from .._sms_budget import BudgetTracker, Reading, SmsBudget
 from .._telemetry import traced_report
 from .._validation import check_https_url, check_items, check_phone, check_query, check_text
 from ._base import Resource, data_of
+from ._shared_sms import Send, shared_sends
 
 __all__ = ["MAX_MESSAGE_LENGTH", "Messages", "send_request"]
 
@@ -156,19 +158,30 @@ class Messages(Resource):
             scope=scope_of(self._requester.raw.token),
             settles=False,
         )
-        return await traced_report(
-            "homebase.messages.send_many",
-            send_many(self._writer(), items, settings, self._requester.throttle),
-        )
+        journal = settings.journal
+        spec = journal.journal if isinstance(journal, HeldJournal) else journal
+        if spec is None or not spec.is_postgres:
+            return await traced_report(
+                "homebase.messages.send_many",
+                send_many(self._writer(self._send), items, settings, self._requester.throttle),
+            )
+        from .._bulk._pg_budget import PostgresReservations  # the optional driver's module
 
-    def _writer(self) -> Writer[SendMessageRequest, SentMessage]:
+        async with PostgresReservations(spec.location, scope=settings.scope) as shared:
+            send = shared_sends(self._send, self._tracker, shared)
+            return await traced_report(
+                "homebase.messages.send_many",
+                send_many(self._writer(send), items, settings, self._requester.throttle),
+            )
+
+    def _writer(self, send: Send) -> Writer[SendMessageRequest, SentMessage]:
         return Writer(
             operation="messages.send",
             request=SEND.name,
             noun="messages",
             validate=_message_item,
             identity=None,
-            send=self._send,
+            send=send,
             locate=None,
             encode=SentMessage.to_dict,
             decode=SentMessage.from_dict,
