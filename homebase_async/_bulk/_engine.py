@@ -31,7 +31,7 @@ from .._ratelimit import Throttle
 from ._earlier import ItemChangedError, changed, damaged, interrupted
 from ._items import Item, KeyFunc, Outcome, prepare
 from ._journal import HeldJournal, Journal, open_store
-from ._pool import Progress, pool
+from ._pool import Progress, Tally, pool
 from ._settle import Found, decide
 from ._store import Holder, JournalStore, Row, State
 
@@ -107,11 +107,13 @@ class BulkRun(Generic[B, R]):
         self.writer = writer
         self.options = options
         self.throttle = throttle
-        self.items = prepare(items, writer.validate, writer.identity, options.key)
+        held = options.journal if isinstance(options.journal, HeldJournal) else None
+        seen = None if held is None else held.seen.setdefault(writer.operation, {})
+        self.items = prepare(items, writer.validate, writer.identity, options.key, seen)
         self._store: JournalStore | None = None
         self._owned: JournalStore | None = None
-        self._done = 0
-        self._progress_failed = False
+        self._held: HeldJournal | None = None
+        self._tally = Tally(options.on_progress, len(self.items))
         self._journal_failed = False
 
     # --- lease and journal -------------------------------------------------------------
@@ -121,6 +123,10 @@ class BulkRun(Generic[B, R]):
         if journal is None:
             return self
         if isinstance(journal, HeldJournal):  # the caller holds the lease across calls
+            if self.options.scope and journal.scope and journal.scope != self.options.scope:
+                raise JournalError("this held journal belongs to another business (API key)")
+            await journal.lock.acquire()  # its calls run one at a time, as one run
+            self._held = journal
             store = journal.store
         else:
             store = open_store(journal, scope=self.options.scope)
@@ -144,6 +150,9 @@ class BulkRun(Generic[B, R]):
     async def aclose(self) -> None:
         """Release the lease this run took (the rows stay; a held journal stays held)."""
         owned, self._owned, self._store = self._owned, None, None
+        held, self._held = self._held, None
+        if held is not None:
+            held.lock.release()
         if owned is not None:
             await owned.close()
 
@@ -208,16 +217,7 @@ class BulkRun(Generic[B, R]):
         self._tick()
 
     def _tick(self) -> None:
-        self._done += 1
-        callback = self.options.on_progress
-        if callback is None or self._progress_failed:
-            return
-        try:
-            callback(self._done, len(self.items))
-        except Exception:
-            # The caller's callback: its failure never changes an item's outcome.
-            self._progress_failed = True
-            _log.exception("on_progress raised; it is not called again in this run")
+        self._tally.add()
 
     def count_prepared(self) -> None:
         """Count the items that ended before any request (bad input)."""
@@ -276,6 +276,8 @@ class BulkRun(Generic[B, R]):
         send = send or self._create_one
 
         async def one(item: Item[B]) -> None:
+            if item.since is None:
+                item.since = dt.datetime.now(dt.UTC)
             try:
                 value = await send(item, lambda: self._start(item, action))
             except WriteOutcomeUnknownError as exc:
@@ -304,6 +306,7 @@ class BulkRun(Generic[B, R]):
         flight by an earlier run): nothing that may exist is sent again without proof."""
         for item in earlier:
             item.error = self.interrupted(item)
+            item.since = _parsed(item.earlier.updated if item.earlier else "")
         lost = await self.send_all(todo, action="create", success=Outcome.CREATED)
         pending = [*earlier, *lost]
         if not self.options.settle or self.writer.locate is None:
@@ -367,6 +370,15 @@ def _record_id(value: object) -> Any:
     if not isinstance(value, str) or not value:
         raise TypeError(f"expected a record id, got {type(value).__name__}")
     return value
+
+
+def _parsed(stamp: str) -> dt.datetime | None:
+    """A row's `updated` time, or None (unknown: no record is set aside by its date)."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
 
 
 def _now() -> str:

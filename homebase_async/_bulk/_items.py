@@ -9,6 +9,7 @@ the same message twice on purpose, and then it is sent twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import hashlib
 import json
@@ -58,6 +59,9 @@ class Item(Generic[B]):
     error: HomebaseError | None = None
     #: Reported as an earlier run left it (from the journal), nothing sent now.
     replayed: bool = False
+    #: When its write may first have begun (its first send, or an earlier run's "in flight"):
+    #: a record the server added well before then is not this item's.
+    since: dt.datetime | None = None
 
     @property
     def performed(self) -> bool:
@@ -80,12 +84,14 @@ def prepare(
     validate: Callable[[Mapping[str, Any]], B],
     identity: Callable[[B], str] | None,
     key: KeyFunc | None,
+    seen: dict[str, int] | None = None,
 ) -> list[Item[B]]:
     """Each input item checked once: its body (or the ValidationError it failed with), its
     identity and digest. A `key` function that raises, returns a non-string or repeats a
-    key is bad input for the whole call: ValidationError before any request."""
+    key is bad input for the whole call: ValidationError before any request. `seen` carries
+    the numbering of repeats over from earlier calls of one held run."""
     prepared: list[Item[B]] = []
-    seen: dict[str, int] = {}
+    seen = {} if seen is None else seen
     for index, raw in enumerate(items):
         mapping: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {"item": repr(raw)}
         text = canonical(mapping)

@@ -7,6 +7,7 @@ One obvious way: a file path (SQLite, one machine) or a `postgresql://` URL nami
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import urllib.parse
@@ -15,6 +16,8 @@ from collections.abc import AsyncIterator
 import attrs
 
 from .._errors import ValidationError
+from ._pg_common import POSTGRES_SCHEMES, redact_url
+from ._postgres import PostgresStore
 from ._sqlite import SqliteStore
 from ._store import Holder, JournalStore
 
@@ -27,8 +30,6 @@ __all__ = [
     "open_store",
     "redact_url",
 ]
-
-_POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def _fspath(value: str | os.PathLike[str]) -> str:
@@ -60,7 +61,7 @@ class Journal:
 
     @property
     def is_postgres(self) -> bool:
-        return urllib.parse.urlsplit(self.location).scheme in _POSTGRES_SCHEMES
+        return urllib.parse.urlsplit(self.location).scheme in POSTGRES_SCHEMES
 
     def __repr__(self) -> str:
         return f"Journal({redact_url(self.location)!r}, wait={self.wait!r})"
@@ -68,11 +69,19 @@ class Journal:
 
 class HeldJournal:
     """A journal whose lease this program holds across several bulk calls: each call with
-    `journal=held` uses it without taking or releasing the lease (`hold_journal`)."""
+    `journal=held` uses it without taking or releasing the lease (`hold_journal`).
 
-    def __init__(self, journal: Journal, store: JournalStore) -> None:
+    The calls run one at a time (a call waits for the one before it), as parts of one run:
+    identical items are numbered across them, and only the business that holds it may use it.
+    """
+
+    def __init__(self, journal: Journal, store: JournalStore, *, scope: str) -> None:
         self.journal = journal
         self.store = store
+        self.scope = scope
+        self.lock = asyncio.Lock()
+        #: Per operation: how often each identity was seen by the calls so far.
+        self.seen: dict[str, dict[str, int]] = {}
 
     def __repr__(self) -> str:
         return f"HeldJournal({redact_url(self.journal.location)!r})"
@@ -93,24 +102,13 @@ def as_journal(value: object) -> Journal | HeldJournal | None:
     )
 
 
-def redact_url(location: str) -> str:
-    """A location fit for messages: a URL's password replaced by `***`."""
-    parts = urllib.parse.urlsplit(location)
-    if parts.scheme not in _POSTGRES_SCHEMES or parts.password is None:
-        return location
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-
-
 def open_store(journal: Journal, *, scope: str) -> JournalStore:
     """The store behind `journal`; `scope` names the business (a digest of its API key), so
     one PostgreSQL database serves many businesses without their rows or leases meeting."""
     if journal.is_postgres:
-        # Imported here: the driver is an optional extra (the ImportError names it).
-        from ._postgres import PostgresStore
-
+        # The driver is an optional extra: PostgresStore's ImportError names it.
         return PostgresStore(journal.location, scope=scope)
-    return SqliteStore(journal.location)
+    return SqliteStore(journal.location, scope=scope)
 
 
 @contextlib.asynccontextmanager
@@ -126,6 +124,6 @@ async def hold_journal(journal: JournalArg, *, scope: str) -> AsyncIterator[Held
     store = open_store(spec, scope=scope)
     await store.acquire(Holder.here(), wait=spec.wait)
     try:
-        yield HeldJournal(spec, store)
+        yield HeldJournal(spec, store, scope=scope)
     finally:
         await store.close()

@@ -20,12 +20,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KEEPALIVE",
+    "POSTGRES_SCHEMES",
     "PgUrl",
     "advisory_key",
     "connect",
     "ensure_schema",
     "hide",
     "parse_url",
+    "redact_url",
 ]
 
 #: Seconds of silence before a TCP keepalive probe, the probes' interval and count: a worker
@@ -116,11 +118,22 @@ class PgUrl:
         return f"PgUrl({self.name!r})"
 
 
+#: The URL schemes of a PostgreSQL journal.
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def redact_url(location: str) -> str:
+    """A location fit for messages: a URL's password replaced by `***`."""
+    parts = urllib.parse.urlsplit(location)
+    if parts.scheme not in POSTGRES_SCHEMES or parts.password is None:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def parse_url(url: str, *, need_run: bool = True) -> PgUrl:
     """Split `?run=NAME` off a journal URL (ValidationError naming the redacted URL when it
     is missing and needed)."""
-    from ._journal import redact_url
-
     name = redact_url(url)
     parts = urllib.parse.urlsplit(url)
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)

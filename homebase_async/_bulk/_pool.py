@@ -13,6 +13,7 @@ because its planner decides each next window from the answers so far.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
@@ -31,6 +32,8 @@ __all__ = [
     "run_bulk",
     "unique",
 ]
+
+_log = logging.getLogger("homebase_async")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -61,8 +64,14 @@ class Tally:
 
     def add(self, count: int = 1) -> None:
         self.done += count
-        if self.on_progress is not None:
+        if self.on_progress is None:
+            return
+        try:
             self.on_progress(self.done, self.total)
+        except Exception:
+            # The caller's callback: its failure never changes a result or stops the work.
+            self.on_progress = None
+            _log.exception("on_progress raised; it is not called again in this run")
 
 
 async def pool(
@@ -112,16 +121,12 @@ async def run_bulk(
     throttle: Throttle,
     on_progress: Progress | None = None,
     tally: Tally | None = None,
-    before: Callable[[int], object] | None = None,
-    after: Callable[[int, Outcome[R]], object] | None = None,
 ) -> list[Outcome[R]]:
     """Run `work` on every item through `pool`; each item's value or error, in input order.
 
     An SDK error is the item's outcome and never cancels its siblings; any other exception is
-    a bug and propagates. `before(index)` runs just before an item's work (an SDK error it
-    raises is the item's outcome, and the work is skipped) and `after(index,
-    outcome)` once it has ended (the journal commits "in flight" and the outcome there);
-    progress goes to `tally` (or a new one on `on_progress`), one count per item.
+    a bug and propagates. Progress goes to `tally` (or a new one on `on_progress`), one count
+    per item.
     """
     outcomes: list[Outcome[R]] = [Outcome() for _ in items]
     progress = tally or Tally(on_progress, len(items))
@@ -129,13 +134,9 @@ async def run_bulk(
 
     async def one(index: int) -> None:
         try:
-            if before is not None:
-                before(index)  # a HomebaseError here (the journal's) means: do not send
             outcomes[index].value = await work(items[index])
         except HomebaseError as exc:
             outcomes[index].error = exc
-        if after is not None:
-            after(index, outcomes[index])
         progress.add()
 
     if items:

@@ -5,7 +5,9 @@ connection, a timeout after sending), the run searches for the record by what id
 (a customer's e-mails and phones; a job's customer and start) and decides here, on proof:
 
 - **created** only when the search found records with every value sent that no other item of
-  the run can claim. Records already claimed (ids from this run's answers or the journal) are
+  the run can claim, and that the server did not add before the item's write began (its
+  `dateAdded` more than `CLOCK_MARGIN` earlier: a customer that existed before is not this
+  item's). Records already claimed (ids from this run's answers or the journal) are
   set aside; identical items (same content) share what is left one to one, never two to one.
 - **not there** only when the search was conclusive (not capped at the API's 100, not
   failed) and found nothing left to claim, and no success status proved the write.
@@ -19,6 +21,7 @@ that a write the server performed is searchable after the settle delay.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -28,11 +31,30 @@ import attrs
 from .._errors import HomebaseError
 from ._items import Item
 
-__all__ = ["DEFAULT_SETTLE_DELAY", "Decision", "Found", "KeyTaken", "decide"]
+__all__ = [
+    "CLOCK_MARGIN",
+    "DEFAULT_SETTLE_DELAY",
+    "Decision",
+    "Found",
+    "KeyTaken",
+    "decide",
+    "predates",
+]
 
 #: Seconds between a lost answer and the search that settles it: long enough for a write the
 #: server performed to be searchable, short enough not to stall a run.
 DEFAULT_SETTLE_DELAY = 1.0
+#: How far the server's clock may be from ours: a record it added more than this before an
+#: item's first send existed before that send, so it proves nothing about the item.
+CLOCK_MARGIN = dt.timedelta(minutes=5)
+
+
+def predates(item: Item[Any], added: object) -> bool:
+    """Whether a record the server added at `added` existed before `item`'s write began
+    (an unknown date proves nothing either way: the record stays a candidate)."""
+    if item.since is None or not isinstance(added, dt.datetime) or added.tzinfo is None:
+        return False
+    return added < item.since - CLOCK_MARGIN
 
 
 @attrs.frozen

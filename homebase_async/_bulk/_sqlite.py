@@ -1,8 +1,11 @@
 """The journal store in one SQLite file (standard library, WAL mode), for runs on one machine.
 
-The lease is an OS lock (`flock`) on a file beside the journal, `JOURNAL.lock`: the kernel
-drops it when its holder exits, however it exits, so SIGKILL never leaves a stale lease. The
-lock file also holds the holder's pid, host and start time, for the error a second run gets.
+The lease is an OS lock (`flock`) on the journal file itself, so every path to it (a symlink,
+a hard link, another mount) meets the same lock; the kernel drops it when its holder exits,
+however it exits, so SIGKILL never leaves a stale lease. `JOURNAL.lock` beside it holds the
+holder's pid, host and start time, for the error a second run gets (a courtesy: the lock is
+the lease). The journal records the business (a digest of its API key) it was first used for,
+and refuses another's.
 The journal is meant to be read by people:
 
     sqlite3 run.journal "SELECT operation, state, outcome, result, item FROM items"
@@ -12,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 import sqlite3
@@ -26,6 +28,8 @@ __all__ = ["SqliteStore"]
 #: Seconds a commit waits for SQLite's own lock: only readers such as `sqlite3` share a file
 #: whose lease this run holds, and they hold it briefly.
 BUSY_TIMEOUT = 1.0
+#: The journals (device, inode) whose lease this process holds.
+_HELD: set[tuple[int, int]] = set()
 #: How often a run given `wait=` tries the lease again.
 POLL = 0.1
 
@@ -52,12 +56,15 @@ _COLUMNS = "operation, key, digest, state, action, outcome, result, error, attem
 class SqliteStore:
     """A journal file and its lease (see the module docstring)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, scope: str = "") -> None:
         self.path = path
         self.name = path
+        #: The business this run writes for; "" (a tool such as `homebase journal`): any.
+        self.scope = scope
         self._db: sqlite3.Connection | None = None
         self._lock_fd: int | None = None
         self._broken: JournalError | None = None
+        self._inode = (0, 0)
 
     async def acquire(self, holder: Holder, *, wait: float) -> None:
         deadline = time.monotonic() + wait
@@ -73,7 +80,21 @@ class SqliteStore:
 
     def _try_lock(self, holder: Holder) -> bool:
         try:
-            fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            import fcntl  # POSIX: file journals need flock
+        except ImportError:
+            raise JournalError(
+                f"journal {self.name!r}: file journals need a POSIX system (flock); "
+                "use a postgresql:// journal"
+            ) from None
+        with contextlib.suppress(OSError):
+            known = os.stat(self.path)
+            if (known.st_dev, known.st_ino) in _HELD:
+                # Held in this process: refused without opening the file, since closing any
+                # descriptor of it would drop the POSIX locks SQLite holds on it here.
+                return False
+        try:
+            # SQLite takes an empty file for a new database.
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise JournalError(f"journal {self.name!r} cannot be locked: {exc}") from None
         try:
@@ -85,9 +106,15 @@ class SqliteStore:
             os.close(fd)
             raise JournalError(f"journal {self.name!r} cannot be locked: {exc}") from None
         self._lock_fd = fd
-        with contextlib.suppress(OSError):  # who holds it is a courtesy, the lock is the lease
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, json.dumps(holder.to_json()).encode(), 0)
+        stat = os.fstat(fd)
+        self._inode = (stat.st_dev, stat.st_ino)
+        _HELD.add(self._inode)
+        # Who holds it is a courtesy (the lock is the lease).
+        with (
+            contextlib.suppress(OSError),
+            open(self.path + ".lock", "w", encoding="utf-8") as handle,
+        ):
+            json.dump(holder.to_json(), handle)
         return True
 
     def _holder(self) -> Holder | None:
@@ -122,6 +149,14 @@ class SqliteStore:
                 db.executescript(_SCHEMA)
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 version = str(SCHEMA_VERSION)
+            owner = _meta(db, "scope")
+            if owner is None and self.scope:
+                db.execute("INSERT INTO meta VALUES ('scope', ?)", (self.scope,))
+            elif owner is not None and self.scope and owner != self.scope:
+                raise JournalError(
+                    f"journal {self.name!r} belongs to another business (another API key): "
+                    "its rows say nothing of this one's items"
+                )
         except sqlite3.Error as exc:
             raise JournalError(f"journal {self.name!r} cannot be opened: {exc}") from None
         if int(version) > SCHEMA_VERSION:
@@ -231,6 +266,7 @@ class SqliteStore:
             self._db.close()
             self._db = None
         if self._lock_fd is not None:
+            _HELD.discard(self._inode)
             os.close(self._lock_fd)  # closing the descriptor releases the flock
             self._lock_fd = None
 
@@ -238,7 +274,11 @@ class SqliteStore:
 def _version(db: sqlite3.Connection) -> str | None:
     if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
         return None
-    found = db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+    return _meta(db, "schema_version")
+
+
+def _meta(db: sqlite3.Connection, name: str) -> str | None:
+    found = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
     return None if found is None else str(found[0])
 
 

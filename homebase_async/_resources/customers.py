@@ -20,7 +20,7 @@ from .._bulk._engine import Options, Sending, Writer
 from .._bulk._items import Item
 from .._bulk._options import WriteOptions, bulk_options, scope_of
 from .._bulk._runs import Match, Matcher, create_many, upsert_many
-from .._bulk._settle import Found, Inconclusive
+from .._bulk._settle import Found, Inconclusive, predates
 from .._errors import HomebaseError, ValidationError
 from .._lookup import LookupResult, lookup
 from .._query import identifiers_query, parsed, url_with_query
@@ -348,12 +348,15 @@ class Customers(Resource):
         self, todo: Sequence[Item[Fields]], match_on: tuple[str, ...]
     ) -> dict[int, Found | HomebaseError]:
         located: dict[int, Found | HomebaseError] = {}
-        bodies = {i.index: i.body or {} for i in todo}
+        by_index = {i.index: i for i in todo}
         for index, found in (await self._found(todo, match_on, None)).items():
             if isinstance(found, HomebaseError):
                 located[index] = found
                 continue
-            fields = bodies[index]
+            item = by_index[index]
+            fields = item.body or {}
+            # A customer that existed before this item's write began is not its record.
+            found = [c for c in found if not predates(item, c.date_added)]
             same = tuple(str(c.customer_id) for c in found if not differing(fields, c))
             other = tuple(str(c.customer_id) for c in found if differing(fields, c))
             located[index] = Found(same=same, other=other)

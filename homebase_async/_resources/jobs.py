@@ -22,7 +22,7 @@ from .._bulk._engine import Sending, Writer
 from .._bulk._items import Item
 from .._bulk._options import WriteOptions, bulk_options, scope_of
 from .._bulk._runs import create_many
-from .._bulk._settle import Found, Inconclusive
+from .._bulk._settle import Found, Inconclusive, predates
 from .._errors import HomebaseError, ValidationError
 from .._listing import Listing, iterate_jobs
 from .._request import Operation
@@ -175,7 +175,12 @@ class Jobs(Resource):
                 located[item.index] = answer.error or Inconclusive("the search did not answer")
                 continue
             want = job_key(item.body)
-            mine = [j for j in answer.value if str(j.customer_id) == item.body.customer_id]
+            # A job that existed before this item's write began is not its record.
+            mine = [
+                j
+                for j in answer.value
+                if str(j.customer_id) == item.body.customer_id and not predates(item, j.date_added)
+            ]
             same = tuple(sorted(str(j.job_id) for j in mine if _found_key(j) == want))
             other = tuple(sorted(str(j.job_id) for j in mine if _found_key(j) != want))
             # 100 jobs is the API's cap: more may start then, this job among them.

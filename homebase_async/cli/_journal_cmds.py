@@ -131,7 +131,11 @@ def journal_show(location: str, states: tuple[str, ...], wait: float) -> int:
     help="written: it exists (a re-run reports it done, never sends it); "
     "not-written: it does not (a re-run sends it again).",
 )
-@click.option("--id", "record_id", help="The record's id, for a create resolved as written.")
+@click.option(
+    "--id",
+    "record_id",
+    help="The record's id: needed for a customers or jobs row resolved as written.",
+)
 @click.option("--note", default="resolved by hand", show_default=True, help="Kept in the row.")
 @_WAIT
 def journal_resolve(
@@ -145,6 +149,12 @@ def journal_resolve(
 ) -> int:
     """Settle rows left `outcome_unknown` or `in_flight`, once a person has checked them."""
 
+    sends = operation == "messages.send"
+    if resolution == "written" and not sends and not record_id:
+        fail(f"a {operation} row resolved as written needs --id (the record's id)", EXIT_USAGE)
+    if record_id and (sends or resolution != "written"):
+        fail("--id goes with --as written of a customers or jobs row", EXIT_USAGE)
+
     async def resolve(store: JournalStore) -> list[str]:
         rows = await store.read(operation)
         missed = []
@@ -156,10 +166,10 @@ def journal_resolve(
             state, outcome, result = State.FAILED, None, None
             if resolution == "written":
                 action = row.action or ""
-                if action == "create" and not record_id:
-                    fail(f"{key}: a create resolved as written needs --id", EXIT_USAGE)
                 state, outcome = State.DONE, _WRITTEN.get(action, "created")
-                result = json.dumps(record_id if record_id else {})
+                # What a re-run reads back as this item's result: a sent message (its
+                # details are not known), or the id of the record a person found.
+                result = json.dumps({}) if outcome == "sent" else json.dumps(record_id)
             if not await store.resolve(
                 operation, key, state=state, outcome=outcome, result=result, note=note
             ):

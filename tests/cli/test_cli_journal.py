@@ -105,7 +105,7 @@ def test_a_chunked_sync_holds_its_journal_between_chunks(
     upsert = Customers.upsert_many
 
     async def upsert_and_try_the_journal(self: Customers, items: Any, **kwargs: Any) -> Any:
-        other = open_store(Journal(str(journal)), scope="test")
+        other = open_store(Journal(str(journal)), scope="")
         try:
             await other.acquire(Holder.here(), wait=0)
         except JournalBusyError:
@@ -126,7 +126,7 @@ async def _rows(journal: Path) -> int:
     from homebase_async._bulk._journal import Journal, open_store
     from homebase_async._bulk._store import Holder
 
-    store = open_store(Journal(str(journal)), scope="test")
+    store = open_store(Journal(str(journal)), scope="")
     await store.acquire(Holder.here(), wait=0)
     try:
         return len(await store.rows())
