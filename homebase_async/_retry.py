@@ -2,7 +2,7 @@
 
 The request path (`_request.Requester._retry`) is the one loop that acts on these decisions, a
 plain loop: it sleeps with `retry_sleep`, which `no_retry_sleeps()` (tests) or
-`replace_retry_sleep()` replace. No retry library sits under it. stamina did until 0.3, but
+`replace_retry_sleep()` replace. No retry library sits under it. stamina did in 0.2, but
 every decision was already made here (it was handed a wait it then used instead of its own
 backoff), it could not run the first attempt without the cost of its retry context (about 7 %
 of a loopback call), and its own WARNING log line per retry duplicated ours. Each decision is a

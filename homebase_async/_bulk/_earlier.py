@@ -17,7 +17,7 @@ class ItemChangedError(ValidationError):
     create-only helper does not write it again blindly (an upsert updates it instead)."""
 
 
-class _Interrupted(HomebaseError):
+class InterruptedRun(HomebaseError):
     """An earlier run stopped while this item's request was in flight."""
 
 
@@ -51,7 +51,7 @@ def interrupted(request: str, item: Item[Any]) -> WriteOutcomeUnknownError:
             performed = False
     return WriteOutcomeUnknownError(
         request,
-        _Interrupted(
+        InterruptedRun(
             "in flight or of unknown outcome when an earlier run ended (from the journal)"
         ),
         performed=True if performed else None,

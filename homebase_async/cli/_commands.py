@@ -38,8 +38,9 @@ The API key comes from HOMEBASE_API_KEY or --api-key-file; it is never printed.
 Exit codes: 0 done; 1 not everything done (items failed, not sent or with an
 unknown outcome, each reported; or the run stopped on an error); 2 usage or bad
 input (an item's own input included); 3 authentication or configuration (no or
-wrong key, plan without SMS, unresolvable host); 130 interrupted (Ctrl-C) and
-143 terminated (SIGTERM), both leaving no partial output file.
+wrong key, plan without SMS, unresolvable host); 4 another run holds the
+--journal (nothing sent); 130 interrupted (Ctrl-C) and 143 terminated
+(SIGTERM), both leaving no partial output file.
 """
 _DEMO_EPILOG = """\b
 Exit codes: 0 the demo ran to the end (the items its injected faults leave with
