@@ -175,14 +175,15 @@ class Jobs(Resource):
                 located[item.index] = answer.error or Inconclusive("the search did not answer")
                 continue
             want = job_key(item.body)
+            note = item.body.note if isinstance(item.body.note, str) else None
             # A job that existed before this item's write began is not its record.
             mine = [
                 j
                 for j in answer.value
                 if str(j.customer_id) == item.body.customer_id and not predates(item, j.date_added)
             ]
-            same = tuple(sorted(str(j.job_id) for j in mine if _found_key(j) == want))
-            other = tuple(sorted(str(j.job_id) for j in mine if _found_key(j) != want))
+            same = tuple(sorted(str(j.job_id) for j in mine if _same(j, want, note)))
+            other = tuple(sorted(str(j.job_id) for j in mine if not _same(j, want, note)))
             # 100 jobs is the API's cap: more may start then, this job among them.
             located[item.index] = Found(same, other, complete=len(answer.value) < 100)
         return located
@@ -301,6 +302,12 @@ def _line_key(items: Sequence[LineItem]) -> tuple[tuple[str, str, str], ...]:
 def job_key(job: NewJob) -> JobKey:
     """A create body's natural key with its line items, as a found job is compared."""
     return job.customer_id, job.start, job.end, _line_key(job.line_items)
+
+
+def _same(job: Job, want: JobKey, note: str | None) -> bool:
+    """Whether a found job carries every value the item sent (its note too, when it set one):
+    only such a job can prove the item's create."""
+    return _found_key(job) == want and (note is None or job.note == note)
 
 
 def _found_key(job: Job) -> JobKey | None:

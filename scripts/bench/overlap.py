@@ -14,6 +14,7 @@ refused.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import subprocess
@@ -203,7 +204,7 @@ def run(
                 if name == "upsert_many":
                     work = _sdk("upsert", _customer_rows(tag, count))
                 elif name == "jobs_create_many":
-                    work = _sdk("jobs", _jobs(customer[0], tag, count))
+                    work = _sdk("jobs", _jobs(customer[0], tag, count, trial))
                 else:
                     work = {"customers_sync": customers_sync, "messages_send": messages_send}[name]
                 gap = rng.uniform(0.0, max_gap)
@@ -222,12 +223,14 @@ def run(
     }
 
 
-def _jobs(customer_id: str, tag: str, count: int) -> list[dict[str, Any]]:
+def _jobs(customer_id: str, tag: str, count: int, trial: int) -> list[dict[str, Any]]:
+    """Each trial's own jobs (its own day of 2031), as a real sync's jobs differ by start."""
+    day = dt.date(2031, 1, 1) + dt.timedelta(days=trial)
     return [
         {
             "customer_id": customer_id,
-            "start": f"2031-03-{1 + i % 28:02d}T{8 + i // 28:02d}:00:00Z",
-            "end": f"2031-03-{1 + i % 28:02d}T{8 + i // 28:02d}:45:00Z",
+            "start": f"{day}T{6 + i // 4:02d}:{15 * (i % 4):02d}:00Z",
+            "end": f"{day}T{6 + i // 4:02d}:{15 * (i % 4) + 10:02d}:00Z",
             "line_items": [{"name": "Visit", "quantity": 1, "unit_price": "80.00"}],
             "note": f"{tag}:{i}",
         }

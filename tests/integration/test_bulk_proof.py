@@ -181,3 +181,24 @@ async def test_an_upsert_item_is_validated_once(monkeypatch: pytest.MonkeyPatch)
         report = await hb.customers.upsert_many(items)
     assert (len(report.created), len(report.updated)) == (4, 1)
     assert len(calls) == 5
+
+
+async def test_a_job_that_differs_only_by_its_note_is_not_this_items() -> None:
+    # Found by the overlap bench: another run's job with the same customer, times and line
+    # items but another note was claimed as this lost create's: reported created, never made.
+    fake = FakeHomebase(seed=10)
+    cid = fake.add_customer(first_name="Jo", email="jo@example.com")
+    other = fake.add_job(
+        cid,
+        start=START,
+        end=START + dt.timedelta(hours=1),
+        line_items=[{"name": "Visit", "quantity": 1, "unitPrice": "80.00"}],
+        note="yesterday's run",
+    )
+    lose_first = _LoseSecondPost(fake, "/jobs")
+    lose_first.posts = 1  # the next POST is the one lost before the server sees it
+    async with _client(fake, transport=lose_first) as hb:
+        report = await hb.jobs.create_many([_job(cid, note="tonight's run")], settle_delay=0)
+    assert report.created.get(0) != other
+    assert list(report.outcome_unknown) == [0]  # a job of its customer at its start: not resent
+    assert [j["note"] for j in fake.jobs.values()] == ["yesterday's run"]
