@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bulk, otel, overhead, soak
+from bench import bulk, listing_family, otel, overhead, soak
 from bench.report import Report, describe, machine
 from bench.server import FakeProcess
 
@@ -27,6 +27,7 @@ SECTIONS = {
     "throughput": overhead.throughput,
     "lookup": bulk.lookup,
     "pagination": bulk.pagination,
+    "listing": listing_family.section,
     "soak": soak.run,
     "telemetry": otel.run,
 }

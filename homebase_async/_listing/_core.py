@@ -81,16 +81,15 @@ def check_answer(jobs: list[Job], lo: dt.datetime, hi: dt.datetime) -> None:
         if job.job_id in seen:
             raise UnexpectedResponseError(f"getJobs: job {job.job_id} listed twice in {window}")
         seen.add(job.job_id)
-        for field in ("start", "end"):
-            value = getattr(job, field)
-            if isinstance(value, dt.datetime) and value.utcoffset() is None:
+        start, end = job.start, job.end
+        if isinstance(start, Unset):
+            raise UnexpectedResponseError(f"getJobs: job {job.job_id} has no `start`")
+        for field, value in (("start", start), ("end", end)):
+            if isinstance(value, dt.datetime) and value.tzinfo is None:
                 raise UnexpectedResponseError(
                     f"getJobs: job {job.job_id} has `{field}` without a UTC offset "
                     f"({value.isoformat()}) in window {window}"
                 )
-        start = start_of(job)
-        if start is None:
-            raise UnexpectedResponseError(f"getJobs: job {job.job_id} has no `start`")
         if not lo <= start <= hi:
             raise UnexpectedResponseError(
                 f"getJobs: job {job.job_id} starts at {start.isoformat()}, outside the "

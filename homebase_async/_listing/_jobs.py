@@ -82,6 +82,7 @@ class Planner:
     rate: float = 0.0  # jobs per tick the latest answer showed, for cuts in sorted mode
     width: float = 0.0  # the width of the latest window cut from the rate
     stall: int = 0  # full answers since a window was last settled
+    biased: bool = False  # the latest full answer came listed by end: no sample of its window
     full: list[tuple[int, int]] = attrs.field(factory=list)  # windows known to hold CAP or more
 
     def time(self, tick: float) -> dt.datetime:
@@ -111,7 +112,7 @@ class Planner:
                 # the next CAP jobs: a keyset walk, each page then asked exactly. Over the
                 # family this costs about 2.0x, cuts from the rate 2.5-3.9x (nights, piles).
                 self._launch(index, gap.hi)
-            elif (self.sorted is not None or not self.use_density) and self.rate > 0:
+            elif (self.sorted or self.biased or not self.use_density) and self.rate > 0:
                 self._launch(index, self._rated(gap), rated=True)
             elif self.density.model is None or not self.use_density:
                 # Nothing known yet: the whole gap, whose answer is a sample or a hint.
@@ -186,7 +187,7 @@ class Planner:
             window.jobs = leaf(jobs, lo, hi)
             self.stall = 0
             self.density.complete(window.lo, window.hi, len(window.jobs), window.planned)
-            if window.rated or self.sorted is not None or not self.use_density:
+            if window.rated or self.sorted or self.biased or not self.use_density:
                 width = window.hi - window.lo + 1
                 self.rate = max(len(window.jobs), TARGET / GROW) / width
             return
@@ -208,8 +209,17 @@ class Planner:
         direction = sorted_as(listed) if self.use_hints else None
         self.sorted = direction
         window.exact = False
+        ends = [self.tick(job.end) for job in jobs if isinstance(job.end, dt.datetime)]
+        # Listed by end (and not by start): the earliest-ending jobs, bunched at the front of
+        # the window, a sample that would teach the model a front-heavy shape. Halve instead.
+        self.biased = (
+            direction is None
+            and self.use_hints
+            and len(set(listed)) > 1
+            and sorted_as(ends) is not None
+        )
         if direction is None:
-            if self.use_density:
+            if self.use_density and not self.biased:
                 self.density.sample(window.lo, window.hi, sorted(listed), window.planned)
             else:  # no model to cut from: halve (the baseline the model is measured against)
                 self.rate, self.width = 2 * CAP / (window.hi - window.lo + 1), 0.0

@@ -32,7 +32,17 @@ from homebase_async._listing import iterate_jobs
 from homebase_async._ratelimit import Throttle
 from homebase_async.testing._jobsets import JobSet, job_set
 
-ORDERS = ["start", "start_desc", "random", "id", "newest", "end", "end_start", "updated", "switching"]
+ORDERS = [
+    "start",
+    "start_desc",
+    "random",
+    "id",
+    "newest",
+    "end",
+    "end_start",
+    "updated",
+    "switching",
+]
 CAP = 100
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Targets of issue 21: (median, worst) per order; None where only the worst is bounded.
@@ -62,11 +72,29 @@ class Server:
         self.starts = [row[0] for row in rows]
         self.ends = [row[1] for row in rows]
         self.ids = [row[2] for row in rows]
-        self.created = [rng.random() for _ in rows]
-        self.updated = [rng.random() for _ in rows]
+
+        # Each order as a rank per position: picking is then nsmallest with a C-level key.
+        def ranks(key: Callable[[int], Any]) -> list[int]:
+            rank = [0] * len(rows)
+            for place, position in enumerate(sorted(range(len(rows)), key=key)):
+                rank[position] = place
+            return rank
+
+        created = [rng.random() for _ in rows]
+        updated = [rng.random() for _ in rows]
+        self.ranks = {
+            "id": ranks(lambda p: self.ids[p]),
+            "newest": ranks(lambda p: -created[p]),
+            "end": ranks(lambda p: (rows[p][1], self.ids[p])),
+            "end_start": ranks(lambda p: (rows[p][1], rows[p][0])),
+            "updated": ranks(lambda p: -updated[p]),
+        }
         self.models = [
-            Job(job_id=row[2], start=EPOCH + dt.timedelta(microseconds=row[0]),
-                end=EPOCH + dt.timedelta(microseconds=row[1]))
+            Job(
+                job_id=row[2],
+                start=EPOCH + dt.timedelta(microseconds=row[0]),
+                end=EPOCH + dt.timedelta(microseconds=row[1]),
+            )
             for row in rows
         ]
         self.order, self.rng, self.requests = order, rng, 0
@@ -77,20 +105,13 @@ class Server:
             chosen = list(positions)
             self.rng.shuffle(chosen)
             return chosen
-        keys: dict[str, Callable[[int], Any]] = {
-            "id": lambda p: self.ids[p],
-            "newest": lambda p: -self.created[p],
-            "end": lambda p: (self.ends[p], self.ids[p]),
-            "end_start": lambda p: (self.ends[p], self.starts[p]),
-            "updated": lambda p: -self.updated[p],
-        }
         if order == "start":
             return list(positions[:CAP])
         if order == "start_desc":
             return list(positions[-CAP:])[::-1]
         if order == "random":
             return self.rng.sample(positions, CAP)
-        return heapq.nsmallest(CAP, positions, key=keys[order])
+        return heapq.nsmallest(CAP, positions, key=self.ranks[order].__getitem__)
 
     async def fetch(self, lo: dt.datetime, hi: dt.datetime) -> list[Job]:
         await asyncio.sleep(0)
@@ -122,8 +143,10 @@ def check(jobs: JobSet, server: Server, got: list[Job]) -> str | None:
     return None
 
 
-async def run(jobs: JobSet, order: str, seed: int, **switches: bool) -> tuple[float, str | None]:
-    server = Server(jobs, order, seed)
+async def run(
+    jobs: JobSet, server: Server, order: str, seed: int, **switches: bool
+) -> tuple[float, str | None]:
+    server.order, server.rng, server.requests = order, random.Random(f"{order}:{seed}"), 0
     lo = EPOCH + dt.timedelta(microseconds=jobs.lo)
     hi = EPOCH + dt.timedelta(microseconds=jobs.hi)
     with warnings.catch_warnings():
@@ -144,8 +167,9 @@ async def family(
     ratios: dict[str, list[tuple[float, str]]] = {order: [] for order in orders}
     for seed in range(seeds):
         jobs = job_set(seed)
+        server = Server(jobs, "random", seed)
         for order in orders:
-            ratio, problem = await run(jobs, order, seed, **switches)
+            ratio, problem = await run(jobs, server, order, seed, **switches)
             if problem:
                 sys.exit(f"{jobs.name}, order {order}: {problem}")
             ratios[order].append((ratio, jobs.name))
@@ -153,10 +177,34 @@ async def family(
 
 
 def summary(ratios: dict[str, list[tuple[float, str]]]) -> dict[str, tuple[float, float, str]]:
-    return {
-        order: (statistics.median(r for r, _ in rs), *max(rs))
-        for order, rs in ratios.items()
-    }
+    return {order: (statistics.median(r for r, _ in rs), *max(rs)) for order, rs in ratios.items()}
+
+
+SECTION = "4 pagination"
+
+
+async def section(fake: object, report: Any, *, quick: bool) -> None:
+    """`make bench`: the family's median and worst ratio per order (the fake is not used)."""
+    seeds = 10 if quick else 30
+    started = time.perf_counter()
+    table = summary(await family(seeds, ORDERS))
+    figures = report.figures.setdefault("listing_family", {})
+    for order, (median, worst, name) in table.items():
+        target_median, target_worst = TARGETS.get(order, OTHER)
+        figures[order] = {"median": median, "worst": worst, "worst_set": name, "seeds": seeds}
+        claim = (
+            f"family of {seeds} job sets, order {order}: requests ÷ ceil(N/100) "
+            + (f"median ≤ {target_median}, " if target_median else "")
+            + f"worst ≤ {target_worst}"
+        )
+        met = worst <= target_worst and (target_median is None or median <= target_median)
+        report.target(SECTION, claim, f"{median:.2f} / {worst:.2f} ({name})", met)
+    report.row(
+        SECTION,
+        "job-set family, every order",
+        f"{time.perf_counter() - started:.0f} s",
+        f"{seeds} seeds × {len(ORDERS)} orders, every listing exact",
+    )
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -168,8 +216,10 @@ async def main(args: argparse.Namespace) -> None:
         target_median, target_worst = TARGETS.get(order, OTHER)
         met = worst <= target_worst and (target_median is None or median <= target_median)
         target = (f"≤{target_median}/" if target_median else "") + f"≤{target_worst}"
-        print(f"{order:<11} {median:7.2f} {worst:7.2f}  {target:<8} {'met' if met else 'MISSED'}"
-              f"  {name}")
+        print(
+            f"{order:<11} {median:7.2f} {worst:7.2f}  {target:<8} {'met' if met else 'MISSED'}"
+            f"  {name}"
+        )
     if args.ablate:
         print("\nablation (median / worst over all orders, each strategy switched off):")
         whole = [r for rs in (await family(args.seeds, orders)).values() for r, _ in rs]
