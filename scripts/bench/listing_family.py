@@ -203,7 +203,7 @@ async def section(fake: object, report: Any, *, quick: bool) -> None:
         SECTION,
         "job-set family, every order",
         f"{time.perf_counter() - started:.0f} s",
-        f"{seeds} seeds × {len(ORDERS)} orders, every listing exact",
+        f"{seeds} seeds x {len(ORDERS)} orders, every listing exact",
     )
 
 
