@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import AsyncGenerator
 
 import attrs
@@ -48,6 +49,7 @@ GROW = 4.0  # a window cut from the rate reaches at most this many times the las
 # microseconds) plus a survey's worth at each level; a server that ignores `endDate` or `limit`
 # is caught by `check_answer` on its first such answer, long before this.
 STALL = 96
+PILE = 0.5  # the share of a full answer at one instant that makes it a pile, asked alone
 
 Planned = tuple[float, float, float]  # mass, expected count, deviation when launched
 
@@ -206,6 +208,12 @@ class Planner:
                 "does not answer windows as documented"
             )
         listed = [self.tick(start) for job in jobs if (start := start_of(job)) is not None]
+        pile, size = Counter(listed).most_common(1)[0]
+        if size >= PILE * CAP:
+            # Half the answer at one instant: that instant alone, and the window around it
+            # planned again, whatever the order (a pile is no sample and no page to go on from).
+            self._isolate(window, pile)
+            return
         direction = sorted_as(listed) if self.use_hints else None
         self.sorted = direction
         window.exact = False
@@ -239,6 +247,16 @@ class Planner:
             else Window(window.lo, first - 1)
         )
         parts = [hint, rest] if direction is Direction.EARLIEST else [rest, hint]
+        index = self.frontier.index(window)
+        self.frontier[index : index + 1] = parts
+        self._merge_gaps()
+
+    def _isolate(self, window: Window, tick: int) -> None:
+        parts = [Window(tick, tick, exact=True)]
+        if window.lo < tick:
+            parts.insert(0, Window(window.lo, tick - 1))
+        if tick < window.hi:
+            parts.append(Window(tick + 1, window.hi))
         index = self.frontier.index(window)
         self.frontier[index : index + 1] = parts
         self._merge_gaps()
