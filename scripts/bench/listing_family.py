@@ -221,13 +221,20 @@ async def main(args: argparse.Namespace) -> None:
             f"  {name}"
         )
     if args.ablate:
-        print("\nablation (median / worst over all orders, each strategy switched off):")
-        whole = [r for rs in (await family(args.seeds, orders)).values() for r, _ in rs]
-        print(f"  {'all strategies':<24} {statistics.median(whole):.2f} / {max(whole):.2f}")
-        for switch, label in STRATEGIES.items():
-            off = await family(args.seeds, orders, **{switch: False})
-            flat = [r for rs in off.values() for r, _ in rs]
-            print(f"  {'without ' + label:<24} {statistics.median(flat):.2f} / {max(flat):.2f}")
+        # Each strategy off in turn, per order: what the listing costs without it.
+        offs = {
+            label: summary(await family(args.seeds, orders, **{switch: False}))
+            for switch, label in STRATEGIES.items()
+        }
+        print("\nablation, median / worst per order:")
+        print(
+            f"{'order':<11} {'all':>13}" + "".join(f"  {'without ' + label:>30}" for label in offs)
+        )
+        for order, (median, worst, _) in table.items():
+            row = f"{order:<11} {median:6.2f} /{worst:6.2f}"
+            for off in offs.values():
+                row += f"  {off[order][0]:21.2f} /{off[order][1]:6.2f}"
+            print(row)
     print(f"{args.seeds} seeds, {time.perf_counter() - started:.0f} s")
 
 

@@ -169,7 +169,7 @@ class _Mover(httpx.AsyncBaseTransport):
 
 
 async def test_a_job_moved_during_the_listing_is_yielded_at_most_once() -> None:
-    fake = _populated("start", "uniform", jobs=1_500)
+    fake = _populated("start", "uniform", jobs=600)
     mover = _Mover(fake)
     async with _client(fake, mover) as hb:
         jobs = [job async for job in hb.jobs.iterate(YEAR_START, END)]
