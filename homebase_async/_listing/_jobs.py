@@ -44,11 +44,12 @@ AHEAD = 2  # windows fetched but not yet yielded, per unit of concurrency: bound
 # family (scripts/bench/listing_family.py), start_desc: 40 costs 2.4-3.3x, 90 costs 1.7-2.7x.
 TARGET = 90.0
 GROW = 4.0  # a window cut from the rate reaches at most this many times the last one's width
-# Full answers in a row, none settling a window, before the server is taken as broken. A sound
-# server needs about log2(range / window) of them to find a dense front (46 for two years in
-# microseconds) plus a survey's worth at each level; a server that ignores `endDate` or `limit`
-# is caught by `check_answer` on its first such answer, long before this.
-STALL = 96
+# Full answers in a row, none settling a window, before the server is taken as broken: STALL
+# times the concurrency times the halvings the range allows (log2 of its ticks, 46 for two
+# years). A window answered full is never asked again whole (`_narrower`), so a sound server
+# settles one within that many; a server that ignores `endDate` or `limit` is caught by
+# `check_answer` on its first such answer, long before.
+STALL = 2
 PILE = 0.5  # the share of a full answer at one instant that makes it a pile, asked alone
 
 Planned = tuple[float, float, float]  # mass, expected count, deviation when launched
@@ -201,7 +202,7 @@ class Planner:
         self.stall += 1
         self.full = [w for w in self.full if w[1] >= self.frontier[0].lo]
         self.full.append((window.lo, window.hi))
-        if self.stall > STALL:
+        if self.stall > STALL * self.concurrency * (self.frontier[-1].hi + 1).bit_length():
             raise UnexpectedResponseError(
                 f"getJobs: {self.stall} full answers in a row, none for a window that could be "
                 f"settled (the latest for [{lo.isoformat()}, {hi.isoformat()}]): the server "
