@@ -44,12 +44,12 @@ AHEAD = 2  # windows fetched but not yet yielded, per unit of concurrency: bound
 # family (scripts/bench/listing_family.py), start_desc: 40 costs 2.4-3.3x, 90 costs 1.7-2.7x.
 TARGET = 90.0
 GROW = 4.0  # a window cut from the rate reaches at most this many times the last one's width
-# Full answers in a row, none settling a window, before the server is taken as broken: STALL
-# times the concurrency times the halvings the range allows (log2 of its ticks, 46 for two
-# years). A window answered full is never asked again whole (`_narrower`), so a sound server
-# settles one within that many (the density model fed samples biased to the back of each
-# window, start_desc without order hints, needed up to 737 at concurrency 8); a server that ignores `endDate` or `limit` is caught by
-# `check_answer` on its first such answer, long before.
+# Full answers in a row, none settling a window, before the listing gives up: STALL times the
+# concurrency times the halvings the range allows (log2 of its ticks, 46 for two years). A
+# window answered full is never asked again whole (`_narrower`), so cuts close in; a server
+# that ignores `endDate` or `limit` is caught by `check_answer` on its first such answer, long
+# before. Over the family no listing came near it; the density model fed samples from the back
+# of each window (start_desc with hints off) does, and is stopped here rather than run on.
 STALL = 4
 PILE = 0.5  # the share of a full answer at one instant that makes it a pile, asked alone
 
