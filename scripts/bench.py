@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bulk, layers, otel, overhead, soak, workers
+from bench import bulk, layers, listing_family, otel, overhead, soak, workers
 from bench.report import Report, describe, machine
 from bench.server import FakeProcess
 
@@ -27,6 +27,7 @@ SECTIONS = {
     "throughput": overhead.throughput,
     "lookup": bulk.lookup,
     "pagination": bulk.pagination,
+    "listing": listing_family.section,
     "soak": soak.run,
     "telemetry": otel.run,
     "workers": workers.section,  # several worker processes on a queue, SIGKILLed (issue 20)

@@ -18,6 +18,7 @@ from homebase_api.models import Job
 from homebase_api.types import Unset
 
 from .._bulk import TruncatedResultWarning
+from .._errors import UnexpectedResponseError
 from .._ratelimit import AdaptiveLimiter, Throttle
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "FetchJobs",
     "Fetcher",
     "after_key",
+    "check_answer",
     "leaf",
     "start_of",
     "warn_truncated",
@@ -59,6 +61,40 @@ def after_key(job: Job, after: After | None) -> bool:
         return True
     start = start_of(job)
     return start is not None and (start, job.job_id) > after
+
+
+def check_answer(jobs: list[Job], lo: dt.datetime, hi: dt.datetime) -> None:
+    """UnexpectedResponseError naming what is wrong with an answer for window [lo, hi].
+
+    A listing reads every answer as "jobs starting in [lo, hi], at most CAP": an answer that
+    breaks that (a server ignoring `endDate`, `limit`, or sending times without an offset)
+    would make it plan on nonsense, split without end, or compare naive with aware times.
+    """
+    window = f"[{lo.isoformat()}, {hi.isoformat()}]"
+    if len(jobs) > CAP:
+        raise UnexpectedResponseError(
+            f"getJobs: {len(jobs)} jobs for limit={CAP} in window {window}: the server "
+            "ignores `limit`"
+        )
+    seen: set[str] = set()
+    for job in jobs:
+        if job.job_id in seen:
+            raise UnexpectedResponseError(f"getJobs: job {job.job_id} listed twice in {window}")
+        seen.add(job.job_id)
+        start, end = job.start, job.end
+        if isinstance(start, Unset):
+            raise UnexpectedResponseError(f"getJobs: job {job.job_id} has no `start`")
+        for field, value in (("start", start), ("end", end)):
+            if isinstance(value, dt.datetime) and value.tzinfo is None:
+                raise UnexpectedResponseError(
+                    f"getJobs: job {job.job_id} has `{field}` without a UTC offset "
+                    f"({value.isoformat()}) in window {window}"
+                )
+        if not lo <= start <= hi:
+            raise UnexpectedResponseError(
+                f"getJobs: job {job.job_id} starts at {start.isoformat()}, outside the "
+                f"requested window {window}: the server does not filter by startDate/endDate"
+            )
 
 
 def warn_truncated(moment: dt.datetime) -> None:
@@ -99,7 +135,9 @@ class Fetcher:
         await self.throttle.wait_if_paused()
         async with self.limiter:
             self.requests += 1
-            return await self.fetch(lo, hi)
+            jobs = await self.fetch(lo, hi)
+        check_answer(jobs, lo, hi)
+        return jobs
 
     async def close(self) -> None:
         """Cancel what is outstanding and collect every task, so none logs an unread error."""

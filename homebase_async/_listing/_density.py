@@ -26,7 +26,7 @@ import attrs
 
 from ._core import CAP
 from ._model import Model, Scale, stitch, truncated
-from ._shape import shape
+from ._shape import Block, shape
 
 __all__ = ["Density"]
 
@@ -41,6 +41,7 @@ class Density:
     """The model of where jobs lie, and the cuts it suggests. Ticks count from the range start."""
 
     concurrency: int
+    last: int | None = None  # the range's last tick: a first sample of part of it is spread
     model: Model | None = None  # None until the first full answer
     scale: Scale = attrs.field(factory=Scale)
     survey_mass: float = math.inf  # the mass the next survey covers, while the scale is unknown
@@ -124,7 +125,19 @@ class Density:
         """A full answer: its start ticks (sorted) reshape the model over [lo, hi]."""
         self._answered(lo, hi, full=True)
         if self.model is None:
-            self.model = Model(shape(lo, hi, points, pool=True))
+            blocks = shape(lo, hi, points, pool=True)
+            if self.last is not None:
+                # A first sample of part of the range (the answers before were sorted): the
+                # rest is taken to be as dense, so the model covers every tick a cut may ask
+                # about and counts elsewhere teach the scale against a real mass.
+                density = sum(b.mass for b in blocks) / (hi - lo + 1)
+                if lo > 0:
+                    blocks.insert(0, Block(0, lo, density * lo, bias=1.0))
+                if hi < self.last:
+                    blocks.append(
+                        Block(hi + 1, self.last + 1, density * (self.last - hi), bias=1.0)
+                    )
+            self.model = Model(blocks)
             return
         mass = self.model.mass(lo, hi + 1)
         bias, pool = self.model.bias(lo, hi + 1), True

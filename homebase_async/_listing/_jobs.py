@@ -1,11 +1,22 @@
 """`iterate_jobs`: every job of a range once, in (start, jobId) order, at few requests.
 
-The frontier is a list of windows in time order covering all that is not yielded yet: gaps to
-plan, requests in flight, and answers waiting to be yielded. The first full answer is checked
-for an order (`_order`): if the server proves it lists the earliest or latest jobs of a window,
-each full answer settles part of its window and the rest continues from where it ends, over
-concurrent segments (a keyset walk); otherwise windows are cut from density (`_density`). A
-failed spot check drops every unproven answer and starts the density strategy over the rest.
+Exactness rests on one fact only: an answer of fewer than CAP jobs is every job of its window
+(the API filters by `start` within [startDate, endDate], inclusive). A full answer proves no
+part of its window complete, whatever order it looks sorted in: a server ordering by a field the
+client cannot see (end, update time, a hash) leaves the job last in that order out of every
+full answer that could hold it, so only a complete answer can show it (`_order`). The frontier
+is therefore settled window by window, each by a complete answer (or, for a single tick with CAP
+or more jobs, by a TruncatedResultWarning naming it), and full answers only guide where the
+next cuts go:
+
+- listed by start (either way), a full answer is read as a hint: the ticks before its latest
+  (after its earliest) start are asked next as one window, sure to come back complete if the
+  hint is right; further windows are cut from the rate of jobs the latest answers showed;
+- listed otherwise, it is a sample of its window for the density model (`_density`).
+
+Every answer is checked first (`_core.check_answer`): jobs outside the window, more than CAP,
+or times without an offset end the listing with UnexpectedResponseError on that answer. And a
+server whose answers stay full past STALL in a row, with no window settled, is stopped.
 """
 
 from __future__ import annotations
@@ -13,24 +24,34 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import AsyncGenerator
 
 import attrs
 from homebase_api.models import Job
 
 from .._bulk import Progress
+from .._errors import UnexpectedResponseError
 from .._ratelimit import AdaptiveLimiter, Throttle
 from ._core import CAP, TICK, After, Fetcher, FetchJobs, after_key, leaf, start_of, warn_truncated
 from ._density import Density
-from ._order import Direction, Page, Trust, agrees, confirms, guess, settle
+from ._order import Direction, exact_part, sorted_as
 
 __all__ = ["iterate_jobs"]
 
-AHEAD = 2  # density windows fetched but not yet yielded, per unit of concurrency: bounds memory
-PAGES_AHEAD = 6  # the same for pages of a known order (beyond it only the front segment goes on)
-SEGMENT = 50  # pages a segment of a known order is cut for: each ends in one partial page;
-# start/start_desc orders, 20,000 jobs: 10 cost 1.12-1.28x, 25 cost 1.09-1.14x, 50 1.07-1.10x
-SPOT = 40  # pages taken on trust between spot checks: 20 cost +0.02x, 80 saves 0.01x
+AHEAD = 2  # windows fetched but not yet yielded, per unit of concurrency: bounds memory
+# Jobs a window cut from the rate of a server listing latest first is planned to hold. Over the
+# family (scripts/bench/listing_family.py), start_desc: 40 costs 2.4-3.3x, 90 costs 1.7-2.7x.
+TARGET = 90.0
+GROW = 4.0  # a window cut from the rate reaches at most this many times the last one's width
+# Full answers in a row, none settling a window, before the listing gives up: STALL times the
+# concurrency times the halvings the range allows (log2 of its ticks, 46 for two years). A
+# window answered full is never asked again whole (`_narrower`), so cuts close in; a server
+# that ignores `endDate` or `limit` is caught by `check_answer` on its first such answer, long
+# before. Over the family no listing came near it; the density model fed samples from the back
+# of each window (start_desc with hints off) does, and is stopped here rather than run on.
+STALL = 4
+PILE = 0.5  # the share of a full answer at one instant that makes it a pile, asked alone
 
 Planned = tuple[float, float, float]  # mass, expected count, deviation when launched
 
@@ -43,27 +64,13 @@ class Window:
     hi: int
     task: asyncio.Task[list[Job]] | None = None
     planned: Planned = (0.0, 0.0, 0.0)
-    jobs: list[Job] | None = None  # its jobs, once known
-    trusted: int = 0  # a page taken on trust: its number (`Trust`); 0 when proven
-    held: bool = False  # the answer the order tests are about: neither a gap nor done
+    jobs: list[Job] | None = None  # its jobs, once a complete answer gave them
+    exact: bool = False  # a gap a sorted-looking answer says holds under CAP: asked as it is
+    rated: bool = False  # a request cut from the rate of a sorted server
 
     @property
     def gap(self) -> bool:
-        # A held window must never merge with a gap: its tests settle exactly its own ticks.
-        return self.task is None and self.jobs is None and not self.held
-
-
-@attrs.define
-class Check:
-    """A request that proves a page: the page's window asked on its own."""
-
-    task: asyncio.Task[list[Job]]
-    lo: int
-    hi: int
-    expected: set[str]
-    direction: Direction
-    page: Page | None = None  # for the first test: the page it would make of the trial
-    covers: int = 0  # for a spot check: the pages it confirms when it passes
+        return self.task is None and self.jobs is None
 
 
 @attrs.define
@@ -73,16 +80,14 @@ class Planner:
     concurrency: int
     frontier: list[Window]
     density: Density
-    direction: Direction | None = None
-    tested: bool = False  # whether the first full answer was checked for an order
-    trial: tuple[Window, list[Job]] | None = None  # that answer, while the tests run
-    tests: list[Check] = attrs.field(factory=list)
-    spot: Check | None = None
-    trust: Trust = attrs.field(factory=Trust)
-    rate: float = 0.0  # jobs per tick in the last page, to cut segments
-    # Jobs a page saw at the tick where the rest of its window goes on: an answer in the known
-    # order for a window that begins (earliest) or ends (latest) at that tick must hold them.
-    edges: dict[int, set[str]] = attrs.field(factory=dict)
+    use_hints: bool = True  # ablation switches (scripts/bench/listing_family.py)
+    use_density: bool = True
+    sorted: Direction | None = None  # how the latest full answer looked listed
+    rate: float = 0.0  # jobs per tick the latest answer showed, for cuts in sorted mode
+    width: float = 0.0  # the width of the latest window cut from the rate
+    stall: int = 0  # full answers since a window was last settled
+    biased: bool = False  # the latest full answer came listed by end: no sample of its window
+    full: list[tuple[int, int]] = attrs.field(factory=list)  # windows known to hold CAP or more
 
     def time(self, tick: float) -> dt.datetime:
         return self.origin + TICK * tick
@@ -94,25 +99,32 @@ class Planner:
 
     def plan(self) -> None:
         """Cut gaps into windows, front first, while the budget allows; the front always."""
-        if self.trial is not None:
-            return  # the order tests decide how to go on
-        index, first = 0, True
+        index = 0
         while index < len(self.frontier):
             gap = self.frontier[index]
             if not gap.gap:
                 index += 1
                 continue
-            if self.direction is not None:
-                # The first gap always goes on: pages before it may wait for a check.
-                if not first and not self._budget(PAGES_AHEAD):
-                    break
-                first = False
-                self._launch(index, self._segment(gap))
-            elif self.density.model is None:
-                if index == 0:
-                    self._launch(index, gap.hi)  # the first request: the whole range
+            if gap.exact:
+                self._launch(index, gap.hi)  # one per full answer: needs no budget
+                index += 1
+                continue
+            if index > 0 and not self._budget():
                 break
-            elif index > 0 and not (self.density.ready and self._budget(AHEAD)):
+            if self.sorted is Direction.EARLIEST and self.use_density:
+                # Listed earliest first: the whole gap, whose answer (if the order holds) is
+                # the next CAP jobs: a keyset walk, each page then asked exactly. Over the
+                # family this costs about 2.0x, cuts from the rate 2.5-3.9x (nights, piles).
+                self._launch(index, gap.hi)
+            elif (self.sorted or self.biased or not self.use_density) and self.rate > 0:
+                self._launch(index, self._rated(gap), rated=True)
+            elif self.density.model is None or not self.use_density:
+                # Nothing known yet: the whole gap, whose answer is a sample or a hint.
+                if any(w.task is not None and not w.exact for w in self.frontier):
+                    break
+                self._launch(index, gap.hi)
+                break
+            elif index > 0 and not self.density.ready:
                 break
             elif not self.density.scale.known:
                 for hi in self.density.survey(gap.lo, gap.hi):
@@ -122,101 +134,51 @@ class Planner:
             else:
                 self._launch(index, self.density.cut(gap.lo, gap.hi))
             index += 1
-        self._spot_check()
 
-    def _segment(self, gap: Window) -> int:
-        """The last tick of a segment of about SEGMENT pages at the front of the gap."""
-        width = gap.hi - gap.lo + 1
-        if self.rate <= 0:
-            return gap.hi
-        reach = SEGMENT * CAP / self.rate
-        return gap.hi if width <= 1.5 * reach else gap.lo + max(0, math.ceil(reach) - 1)
+    def _rated(self, gap: Window) -> int:
+        """The last tick of a window at the front of the gap holding about TARGET jobs."""
+        width = TARGET / self.rate
+        if self.width > 0:
+            width = min(width, GROW * self.width)
+        self.width = width
+        reach = gap.lo + max(1, math.floor(width)) - 1
+        # Leave no sliver: a rest under half a window goes with this one.
+        return gap.hi if gap.hi - reach < width / 2 else reach
 
-    def _budget(self, ahead: int) -> bool:
+    def _narrower(self, lo: int, hi: int) -> int:
+        """`hi`, or less where [lo, hi] holds a window already answered full: a window that
+        must come back full again is not asked; the cut goes to the middle of that window, so
+        a model that keeps erring (a biased sample) still closes in, by halves at worst."""
+        for a, b in self.full:
+            if lo <= a and b <= hi and a < b:
+                hi = a + (b - a) // 2
+        return max(lo, hi)
+
+    def _budget(self) -> bool:
         in_flight = sum(1 for w in self.frontier if w.task is not None)
         waiting = sum(1 for w in self.frontier if not w.gap)
-        return in_flight < self.concurrency and waiting < ahead * self.concurrency
+        return in_flight < self.concurrency and waiting < AHEAD * self.concurrency
 
-    def _launch(self, index: int, hi: int) -> None:
+    def _launch(self, index: int, hi: int, *, rated: bool = False) -> None:
         """Cut ticks [gap.lo, hi] off the front of the gap at `index` and fetch them."""
         gap = self.frontier[index]
+        hi = self._narrower(gap.lo, hi)
         task = self.fetcher.launch(self.time(gap.lo), self.time(hi))
-        window = Window(gap.lo, hi, task, self.density.forecast(gap.lo, hi))
+        window = Window(gap.lo, hi, task, self.density.forecast(gap.lo, hi), rated=rated)
         self.frontier.insert(index, window)
         gap.lo = hi + 1
         if gap.lo > gap.hi:
             del self.frontier[index + 1]
 
-    def _check(self, lo: int, hi: int, jobs: list[Job], direction: Direction) -> Check:
-        task = self.fetcher.launch(self.time(lo), self.time(hi))
-        ids = {job.job_id for job in leaf(jobs, self.time(lo), self.time(hi))}
-        return Check(task, lo, hi, ids, direction)
-
-    def _spot_check(self) -> None:
-        """Check the latest page taken on trust, every SPOT pages or when nothing else moves."""
-        if self.direction is None or self.spot is not None:
-            return
-        pending = [w for w in self.frontier if w.trusted and not self.trust.ok(w.trusted)]
-        if not pending:
-            return
-        front = self.frontier[0]
-        blocked = front.jobs is not None and front.trusted and not self.trust.ok(front.trusted)
-        # Waiting for more pages bounds memory too: the first gap goes on regardless, so at
-        # most SPOT pages pile up beyond the budget before the next check.
-        stalled = blocked and not any(w.task is not None for w in self.frontier)
-        if self.trust.due(SPOT) or stalled:
-            page = max(pending, key=lambda w: w.trusted)
-            assert page.jobs is not None
-            self.spot = self._check(page.lo, page.hi, page.jobs, self.direction)
-            self.spot.covers = self.trust.sent()
-
     # -- answers --------------------------------------------------------------------------------
 
     async def wait(self) -> None:
         """Wait for an answer unless one is in already, then take in every answer that is."""
-        windows = {w.task for w in self.frontier if w.task is not None}
-        checks = {c.task for c in [*self.tests, *([self.spot] if self.spot else [])]}
-        while not (
-            any(task.done() for task in windows)
-            or (self.spot is not None and self.spot.task.done())
-            or (self.tests and all(c.task.done() for c in self.tests))
-        ):
-            # Tests are taken in together: one done alone is no answer yet.
-            pending = {task for task in windows | checks if not task.done()}
-            await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        if self.spot is not None and self.spot.task.done():
-            self._spot_answer(self.spot)
-        if self.tests and all(c.task.done() for c in self.tests):
-            self._tests_answered()
+        tasks = {w.task for w in self.frontier if w.task is not None}
+        if not any(task.done() for task in tasks):
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for window in [w for w in self.frontier if w.task is not None and w.task.done()]:
-            if any(w is window for w in self.frontier):  # a rejected order drops windows
-                self._settle(window)
-
-    def _answer(self, check: Check) -> bool:
-        jobs = check.task.result()  # a failed request ends the iteration with its error
-        self.fetcher.forget(check.task)
-        found = leaf(jobs, self.time(check.lo), self.time(check.hi))
-        return confirms(check.expected, len(jobs), (job.job_id for job in found))
-
-    def _spot_answer(self, check: Check) -> None:
-        self.spot = None
-        if self._answer(check):
-            self.trust.passed(check.covers)
-        elif self.direction is not None:
-            self._reject()
-
-    def _tests_answered(self) -> None:
-        assert self.trial is not None
-        window, jobs = self.trial
-        passed = [c for c in self.tests if self._answer(c)]
-        self.tests, self.trial = [], None
-        window.held = False
-        if passed:
-            self.direction = passed[0].direction
-            assert passed[0].page is not None
-            self._take_page(window, jobs, passed[0].page, proven=True)
-        else:
-            self._sample(window, jobs)
+            self._settle(window)
 
     def _settle(self, window: Window) -> None:
         assert window.task is not None
@@ -225,125 +187,97 @@ class Planner:
         window.task = None
         lo, hi = self.time(window.lo), self.time(window.hi)
         if len(jobs) < CAP:
+            # Complete: the one proof there is (see the module docstring).
             window.jobs = leaf(jobs, lo, hi)
+            self.stall = 0
             self.density.complete(window.lo, window.hi, len(window.jobs), window.planned)
+            if window.rated or self.sorted or self.biased or not self.use_density:
+                width = window.hi - window.lo + 1
+                self.rate = max(len(window.jobs), TARGET / GROW) / width
             return
         if window.lo == window.hi:
-            warn_truncated(lo)
+            warn_truncated(lo)  # CAP or more at one instant: no narrower window exists
             window.jobs = leaf(jobs, lo, hi)
+            self.stall = 0
             return
-        listed = self._listed(window, jobs)
-        ticks = sorted(listed)
-        if self.direction is not None:
-            # Nothing in its window, not sorted the known way, or missing jobs the page before
-            # it saw at its edge: this answer is in no order we can read (a server that answers
-            # some requests otherwise): start over safely.
-            if not ticks or not agrees(self.direction, listed) or not self._continues(window, jobs):
-                self._reject()
-                return
-            self._take_page(window, jobs, settle(self.direction, window.lo, window.hi, ticks))
-        elif not self.tested and guess(window.lo, window.hi, listed):
-            self.tested = True
-            self.trial = (window, jobs)
-            window.held = True
-            for direction in guess(window.lo, window.hi, listed):
-                page = settle(direction, window.lo, window.hi, ticks)
-                test = self._check(*page.settled, jobs, direction)
-                test.page = page
-                self.tests.append(test)
-        else:
-            self._sample(window, jobs)
-
-    def _continues(self, window: Window, jobs: list[Job]) -> bool:
-        """Whether a full answer holds the jobs a page saw at the edge this window starts (ends)
-        at: the earliest (latest) CAP jobs from that tick on must include them."""
-        edge = window.lo if self.direction is Direction.EARLIEST else window.hi
-        seen = self.edges.pop(edge, None)
-        return seen is None or seen <= {job.job_id for job in jobs}
-
-    def _listed(self, window: Window, jobs: list[Job]) -> list[int]:
-        """The start ticks of the answer's jobs in its window, in the order it listed them."""
-        return [
-            tick
-            for job in jobs
-            if (start := start_of(job)) is not None
-            and window.lo <= (tick := self.tick(start)) <= window.hi
-        ]
-
-    def _take_page(
-        self, window: Window, jobs: list[Job], page: Page, *, proven: bool = False
-    ) -> None:
-        """A full answer in a known order: its settled part is done, the rest a gap again."""
-        lo, hi = page.settled
-        done = Window(lo, hi, jobs=leaf(jobs, self.time(lo), self.time(hi)))
-        if page.truncated:
-            warn_truncated(self.time(lo))
-        elif not proven:
-            done.trusted = self.trust.take()
-        if not page.truncated and done.jobs:
-            self.rate = len(done.jobs) / (hi - lo + 1)
-        parts = [done]
-        if page.rest is not None:
-            rest = Window(*page.rest)
-            if not page.truncated:
-                edge = rest.lo if self.direction is Direction.EARLIEST else rest.hi
-                self.edges[edge] = {
-                    job.job_id
-                    for job in jobs
-                    if (start := start_of(job)) is not None and self.tick(start) == edge
-                }
-            parts = [done, rest] if self.direction is Direction.EARLIEST else [rest, done]
+        self.stall += 1
+        self.full = [w for w in self.full if w[1] >= self.frontier[0].lo]
+        self.full.append((window.lo, window.hi))
+        if self.stall > STALL * self.concurrency * (self.frontier[-1].hi + 1).bit_length():
+            raise UnexpectedResponseError(
+                f"getJobs: {self.stall} full answers in a row, none for a window that could be "
+                f"settled (the latest for [{lo.isoformat()}, {hi.isoformat()}]): the server "
+                "does not answer windows as documented"
+            )
+        listed = [self.tick(start) for job in jobs if (start := start_of(job)) is not None]
+        pile, size = Counter(listed).most_common(1)[0]
+        if size >= PILE * CAP:
+            # Half the answer at one instant: that instant alone, and the window around it
+            # planned again, whatever the order (a pile is no sample and no page to go on from).
+            self._isolate(window, pile)
+            return
+        direction = sorted_as(listed) if self.use_hints else None
+        self.sorted = direction
+        window.exact = False
+        ends = [self.tick(job.end) for job in jobs if isinstance(job.end, dt.datetime)]
+        # Listed by end (and not by start): the earliest-ending jobs, bunched at the front of
+        # the window, a sample that would teach the model a front-heavy shape. Halve instead.
+        self.biased = (
+            direction is None
+            and self.use_hints
+            and len(set(listed)) > 1
+            and sorted_as(ends) is not None
+        )
+        if direction is None:
+            if self.use_density and not self.biased:
+                self.density.sample(window.lo, window.hi, sorted(listed), window.planned)
+            else:  # no model to cut from: halve (the baseline the model is measured against)
+                self.rate, self.width = 2 * CAP / (window.hi - window.lo + 1), 0.0
+            self._merge_gaps()
+            return
+        first, last = exact_part(direction, window.lo, window.hi, listed)
+        inside = sum(1 for tick in listed if first <= tick <= last)
+        self.rate = inside / max(1, last - first + 1)
+        self.width = 0.0
+        if first > last:  # every job at the window's edge tick: nothing to ask exactly
+            self._merge_gaps()
+            return
+        hint = Window(first, last, exact=True)
+        rest = (
+            Window(last + 1, window.hi)
+            if direction is Direction.EARLIEST
+            else Window(window.lo, first - 1)
+        )
+        parts = [hint, rest] if direction is Direction.EARLIEST else [rest, hint]
         index = self.frontier.index(window)
         self.frontier[index : index + 1] = parts
         self._merge_gaps()
 
-    def _sample(self, window: Window, jobs: list[Job]) -> None:
-        """A full answer in no known order: a sample for the model; the window a gap again."""
-        self.density.sample(
-            window.lo, window.hi, sorted(self._listed(window, jobs)), window.planned
-        )
-        window.task, window.jobs = None, None
+    def _isolate(self, window: Window, tick: int) -> None:
+        parts = [Window(tick, tick, exact=True)]
+        if window.lo < tick:
+            parts.insert(0, Window(window.lo, tick - 1))
+        if tick < window.hi:
+            parts.append(Window(tick + 1, window.hi))
+        index = self.frontier.index(window)
+        self.frontier[index : index + 1] = parts
         self._merge_gaps()
 
     def _merge_gaps(self) -> None:
         merged: list[Window] = []
         for window in self.frontier:
-            if merged and window.gap and merged[-1].gap:
-                merged[-1].hi = window.hi
+            last = merged[-1] if merged else None
+            if last is not None and window.gap and last.gap and not (window.exact or last.exact):
+                last.hi = window.hi
             else:
                 merged.append(window)
         self.frontier = merged
 
-    def _reject(self) -> None:
-        """The order did not hold: keep what is proven, plan the rest again from density.
-
-        The next sorted full answer is tested again: a server that answered one request
-        otherwise (two backends behind a balancer) is learned again for one or two requests.
-        """
-        self.direction = None
-        self.tested = False
-        self.edges.clear()
-        keep = 0
-        while keep < len(self.frontier):
-            window = self.frontier[keep]
-            if window.jobs is None or (window.trusted and not self.trust.ok(window.trusted)):
-                break
-            keep += 1
-        for window in self.frontier[keep:]:
-            if window.task is not None:
-                window.task.cancel()
-        if keep < len(self.frontier):
-            self.frontier[keep:] = [Window(self.frontier[keep].lo, self.frontier[-1].hi)]
-        self.density = Density(self.concurrency)
-
     def pop_ready(self) -> list[Job] | None:
-        """The front window's jobs, if they are known (and proven, for a page on trust)."""
-        if not self.frontier:
+        """The front window's jobs, if a complete answer gave them."""
+        if not self.frontier or self.frontier[0].jobs is None:
             return None
-        window = self.frontier[0]
-        if window.jobs is None or (window.trusted and not self.trust.ok(window.trusted)):
-            return None
-        del self.frontier[0]
+        window = self.frontier.pop(0)
         self.density.forget(window.hi + 1)
         return window.jobs
 
@@ -358,14 +292,29 @@ async def iterate_jobs(
     on_progress: Progress | None = None,
     stats: dict[str, int] | None = None,
     after: After | None = None,
+    hints: bool = True,
+    density: bool = True,
 ) -> AsyncGenerator[Job, None]:
-    """Every job whose start lies in [start, end] (and after `after`), once, in order."""
+    """Every job whose start lies in [start, end] (and after `after`), once, in order.
+
+    A job whose start moves while the listing runs may be answered in two windows: it is
+    yielded once, at the first (`hints` and `density` switch strategies off, for ablation).
+    """
     if after is not None:
         start = max(start, after[0])
     last = (end - start) // TICK
     frontier = [Window(0, last)] if last >= 0 else []
     fetcher = Fetcher(fetch, throttle, AdaptiveLimiter(concurrency))
-    planner = Planner(fetcher, start, concurrency, frontier, Density(concurrency))
+    planner = Planner(
+        fetcher,
+        start,
+        concurrency,
+        frontier,
+        Density(concurrency, last if last >= 0 else None),
+        use_hints=hints,
+        use_density=density,
+    )
+    yielded: set[str] = set()
     done = 0
     try:
         while planner.frontier:
@@ -375,7 +324,8 @@ async def iterate_jobs(
                 await planner.wait()
                 continue
             for job in jobs:
-                if after_key(job, after):
+                if after_key(job, after) and job.job_id not in yielded:
+                    yielded.add(job.job_id)
                     yield job
                     done += 1
             if on_progress is not None:

@@ -219,14 +219,16 @@ class Jobs(Resource):
         """Every job whose start lies in [start, end], exactly once, in (start, jobId) order.
 
         `after=(start, job_id)` of the last job a previous run yielded resumes after it. The
-        range is fetched as concurrent windows: where the server proves it lists the earliest
-        (or latest) jobs of a window first, each full answer is continued from where it ends;
-        otherwise windows are cut from what earlier answers showed of where jobs lie. Memory
-        holds only the windows not yet yielded. A window that still fails after the client's
-        retries is asked again twice if the error is transient, then its error is raised.
-        Closing the listing (`async with`, `contextlib.aclosing`, `aclose()`) cancels what is
-        outstanding. 100 or more jobs at one instant cannot all be fetched: that window yields
-        what it got and emits TruncatedResultWarning.
+        range is fetched as concurrent windows, each settled only by an answer of fewer than
+        100 jobs (the one proof of completeness the API gives); full answers guide the next
+        cuts (read as the next 100 by start when listed so, else as a sample of the window).
+        An answer with jobs outside its window, over 100 jobs, or times without an offset
+        raises UnexpectedResponseError. A job rescheduled during the listing is yielded at most
+        once. Memory holds only the windows not yet yielded and the ids yielded. A window that
+        still fails after the client's retries is asked again twice if the error is transient,
+        then its error is raised. Closing the listing (`async with`, `contextlib.aclosing`,
+        `aclose()`) cancels what is outstanding. 100 or more jobs at one instant cannot all be
+        fetched: that window yields what it got and emits TruncatedResultWarning.
         """
         start_utc, end_utc = to_utc("start", start), to_utc("end", end)
         _check_order(start_utc, end_utc, strict=False)

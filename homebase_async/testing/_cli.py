@@ -225,7 +225,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         metavar="DATE|DATETIME",
         help="... and before here (in 30 days; 2026-01-01 with --example-data)",
     )
-    add("--distribution", choices=("uniform", "bursty"), default="uniform")
+    add("--distribution", choices=("uniform", "bursty", "multiday"), default="uniform")
     add("--seed", type=int, default=0)
     add("--order", choices=ORDERS, default="random", help="list order (see FakeHomebase)")
     add("--timezone", default="UTC", help="IANA zone that defines 'today' for jobs")

@@ -11,8 +11,30 @@ from typing import Any, Literal, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
 
 Json: TypeAlias = dict[str, Any]
-Order: TypeAlias = Literal["random", "stable", "start", "start_desc", "id", "newest"]
-ORDERS: tuple[Order, ...] = ("random", "stable", "start", "start_desc", "id", "newest")
+Order: TypeAlias = Literal[
+    "random",
+    "stable",
+    "start",
+    "start_desc",
+    "id",
+    "newest",
+    "end",
+    "end_start",
+    "updated",
+    "switching",
+]
+ORDERS: tuple[Order, ...] = (
+    "random",
+    "stable",
+    "start",
+    "start_desc",
+    "id",
+    "newest",
+    "end",
+    "end_start",
+    "updated",
+    "switching",
+)
 NowSource: TypeAlias = Callable[[], datetime] | datetime | None
 
 API_PREFIX = "/api/v1"
@@ -109,6 +131,8 @@ class Context:
         start: Callable[[_T], Any] | None = None,
         ident: Callable[[_T], str] | None = None,
         created: Callable[[_T], int] | None = None,
+        end: Callable[[_T], Any] | None = None,
+        updated: Callable[[_T], Any] | None = None,
     ) -> list[_T]:
         """Up to `limit` of `items` (given in store order) in the fake's list order.
 
@@ -118,6 +142,19 @@ class Context:
         created first, "stable" keeps store order and "random" picks a seeded random subset.
         """
         order = self.order
+        if order == "switching":  # another order for every request (a flapping balancer)
+            order = self._shuffle.choice([o for o in ORDERS if o != "switching"])
+        # Orders by fields only jobs have (hold-out servers for listings): by end (Firestore
+        # ordering by another field than the filtered one), by (end, start), or by update
+        # time, latest first. Records without them keep store order.
+        if order in ("end", "end_start", "updated"):
+            field = updated if order == "updated" else end
+            if field is None:
+                return list(items[:limit])
+            if order == "updated":
+                return heapq.nlargest(limit, items, key=field)
+            tie = start if order == "end_start" and start is not None else (ident or str)
+            return heapq.nsmallest(limit, items, key=lambda item: (field(item), tie(item)))
         if order == "random":
             if len(items) <= limit:
                 chosen = list(items)

@@ -40,7 +40,9 @@ class FakeHomebase:
     a seeded random order (`order="random"`, the default: a client must not rely on an order
     the API does not document), in store order (`"stable"`: jobs by start, then creation),
     by (start, id) as a Firestore range query (`"start"`, `"start_desc"`), by id (`"id"`),
-    or newest created first (`"newest"`). `now`
+    newest created first (`"newest"`), and, for jobs, by end (`"end"`), by (end, start)
+    (`"end_start"`), latest updated first (`"updated"`), or another of these for every
+    request (`"switching"`). `now`
     (an aware datetime, a callable returning one, or None for the real clock) drives
     "today" for jobs (in `timezone`), record timestamps and the SMS day, which rolls over at
     UTC midnight. Jobs and leads show their customer as it is when they are read.

@@ -153,6 +153,8 @@ class JobBook:
             start=lambda p: rows[p][0],
             ident=lambda p: rows[p][2],
             created=lambda p: rows[p][1],
+            end=lambda p: self.records[rows[p][2]]["end"],
+            updated=lambda p: self.records[rows[p][2]]["lastUpdated"],
         )
         return [self.shown(self._sorted[position][2]) for position in chosen]
 

@@ -12,7 +12,7 @@ from ._common import Json, format_time
 from ._store import Store
 from ._validate import LEAD_STATUSES, job_total
 
-Distribution: TypeAlias = Literal["uniform", "bursty"]
+Distribution: TypeAlias = Literal["uniform", "bursty", "multiday"]
 
 _FIRST = (
     "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "David",
@@ -71,8 +71,10 @@ def populate(
     distribution: Distribution,
     seed: int,
 ) -> Populated:
-    if distribution not in ("uniform", "bursty"):
-        raise ValueError(f"distribution must be 'uniform' or 'bursty', not {distribution!r}")
+    if distribution not in ("uniform", "bursty", "multiday"):
+        raise ValueError(
+            f"distribution must be 'uniform', 'bursty' or 'multiday', not {distribution!r}"
+        )
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be timezone-aware")
     if end <= start:
@@ -92,6 +94,10 @@ def populate(
         begin = starts.draw()
         items, total = rng.choice(catalogue)
         finish = begin + timedelta(minutes=30 * rng.randint(1, 8))
+        if distribution == "multiday" and rng.random() < 0.2:
+            # Starts as "uniform"; a fifth of the jobs last 1-6 days: a server ordering by end
+            # lists them after shorter jobs that start days later.
+            finish = begin + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8))
         job_ids.append(
             store.jobs.insert(
                 rng.choice(pool),
