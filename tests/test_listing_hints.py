@@ -16,7 +16,13 @@ HOUR = dt.timedelta(hours=1)
 
 
 def _job(job_id: str, start: str, end: str = "2025-01-01T05:00:00Z") -> Job:
-    return Job.from_dict({"jobId": job_id, "start": start, "end": end})
+    # Built directly: the strict parse already refuses times without an offset, and the
+    # listing checks its answers again whatever produced them.
+    return Job(
+        job_id=job_id,
+        start=dt.datetime.fromisoformat(start.replace("Z", "+00:00")),
+        end=dt.datetime.fromisoformat(end.replace("Z", "+00:00")),
+    )
 
 
 @pytest.mark.parametrize(
