@@ -43,7 +43,7 @@ test: check-generated lint typecheck pytest ## everything CI runs
 demo: $(STAMP) ## run a bulk sync against the embedded fake server and print a report
 	$(BIN)/homebase demo
 
-bench: $(STAMP) ## speed and resilience against the fake server (about 5 min; JSON in the temp dir)
+bench: $(STAMP) ## speed and resilience against the fake server (about 20 min; JSON in the temp dir)
 	$(BIN)/python scripts/bench.py
 
 clean:
