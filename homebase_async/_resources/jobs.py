@@ -23,8 +23,8 @@ from .._bulk._items import Item
 from .._bulk._options import WriteOptions, bulk_options, scope_of
 from .._bulk._runs import create_many
 from .._bulk._settle import Found, Inconclusive, predates
-from .._errors import HomebaseError, ValidationError
-from .._listing import Listing, iterate_jobs
+from .._errors import HomebaseError, UnexpectedResponseError, ValidationError
+from .._listing import Listing, check_answer, iterate_jobs
 from .._request import Operation
 from .._retry import Kind
 from .._telemetry import traced_report
@@ -173,6 +173,12 @@ class Jobs(Resource):
             answer = by_start[item.body.start]
             if answer.error is not None or answer.value is None:
                 located[item.index] = answer.error or Inconclusive("the search did not answer")
+                continue
+            try:
+                # What a listing checks of an answer: only jobs of that instant prove anything.
+                check_answer(answer.value, item.body.start, item.body.start)
+            except UnexpectedResponseError as exc:
+                located[item.index] = exc
                 continue
             want = job_key(item.body)
             note = item.body.note if isinstance(item.body.note, str) else None

@@ -202,3 +202,31 @@ async def test_a_job_that_differs_only_by_its_note_is_not_this_items() -> None:
     assert report.created.get(0) != other
     assert list(report.outcome_unknown) == [0]  # a job of its customer at its start: not resent
     assert [j["note"] for j in fake.jobs.values()] == ["yesterday's run"]
+
+
+class _IgnoresDates(httpx.AsyncBaseTransport):
+    """The fake behind a server that ignores `startDate`/`endDate` (it answers today's jobs)."""
+
+    def __init__(self, fake: FakeHomebase) -> None:
+        self.inner = fake.transport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/jobs"):
+            params = [(k, v) for k, v in request.url.params.multi_items() if "Date" not in k]
+            url = request.url.copy_with(params=params)
+            request = httpx.Request("GET", url, headers=request.headers)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_settle_search_the_server_did_not_filter_proves_nothing() -> None:
+    # A server answering other jobs than the ones starting at that instant (fewer than 100)
+    # looked like a conclusive "not there": the landed job was sent again.
+    fake = FakeHomebase(seed=11)
+    cid = fake.add_customer(first_name="Jo", email="jo@example.com")
+    other = fake.add_customer(first_name="Al", email="al@example.com")
+    fake.add_job(other, start=fake.now(), end=fake.now() + dt.timedelta(hours=1), note="today")
+    async with _client(fake, transport=_IgnoresDates(fake)) as hb:
+        fake.set_faults(Faults(drop_after=1.0, paths={"/jobs"}, methods={"POST"}))
+        report = await hb.jobs.create_many([_job(cid, note="next month")], settle_delay=0)
+    assert list(report.outcome_unknown) == [0]
+    assert sorted(j["note"] for j in fake.jobs.values()) == ["next month", "today"]
