@@ -28,7 +28,7 @@ from .._errors import (
     WriteOutcomeUnknownError,
 )
 from .._ratelimit import Throttle
-from ._earlier import ItemChangedError, changed, damaged, interrupted
+from ._earlier import damaged, interrupted
 from ._items import Item, KeyFunc, Outcome, prepare
 from ._journal import HeldJournal, Journal, open_store
 from ._pool import Progress, Tally, pool
@@ -214,16 +214,13 @@ class BulkRun(Generic[B, R]):
     ) -> None:
         """Put `item` where it ended (once) and count it."""
         item.outcome, item.value, item.error, item.replayed = outcome, value, error, replayed
-        self._tick()
-
-    def _tick(self) -> None:
         self._tally.add()
 
     def count_prepared(self) -> None:
         """Count the items that ended before any request (bad input)."""
         for item in self.items:
             if item.outcome is not None:
-                self._tick()
+                self._tally.add()
 
     @property
     def claimed(self) -> set[str]:
@@ -248,9 +245,6 @@ class BulkRun(Generic[B, R]):
             return True
         self.end(item, outcome, value, replayed=True)
         return True
-
-    def changed(self, item: Item[B]) -> ItemChangedError:
-        return changed(item)
 
     def interrupted(self, item: Item[B]) -> WriteOutcomeUnknownError:
         return interrupted(self.writer.request, item)

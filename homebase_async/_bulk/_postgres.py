@@ -188,20 +188,7 @@ class PostgresStore:
                 " state = excluded.state, action = COALESCE(excluded.action, i.action),"
                 " outcome = excluded.outcome, result = excluded.result, error = excluded.error,"
                 " item = excluded.item, updated = excluded.updated",
-                (
-                    self.scope,
-                    self.run,
-                    row.operation,
-                    row.key,
-                    row.digest,
-                    str(row.state),
-                    row.action,
-                    row.outcome,
-                    row.result,
-                    row.error,
-                    row.item,
-                    row.updated,
-                ),
+                (self.scope, self.run, *row.outcome_values()),
             ),
             "missed an outcome",
         )

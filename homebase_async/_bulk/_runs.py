@@ -21,6 +21,7 @@ import attrs
 
 from .._errors import HomebaseError, ValidationError
 from .._ratelimit import Throttle
+from ._earlier import changed
 from ._engine import BulkRun, Options, Sending, Writer
 from ._items import Item, Outcome
 from ._reports import CreateReport, SendReport, UpsertReport
@@ -45,7 +46,7 @@ def _sort_earlier(
         if row is None or row.state in (State.FAILED, State.NOT_SENT):
             todo.append(item)
         elif row.digest != item.digest:
-            error = run.changed(item)
+            error = changed(item)
             if row.state is State.DONE:
                 run.end(item, Outcome.FAILED, error=error)
             else:  # the earlier content may exist

@@ -222,18 +222,7 @@ class SqliteStore:
             " state = excluded.state, action = COALESCE(excluded.action, items.action),"
             " outcome = excluded.outcome, result = excluded.result, error = excluded.error,"
             " item = excluded.item, updated = excluded.updated",
-            (
-                row.operation,
-                row.key,
-                row.digest,
-                row.state,
-                row.action,
-                row.outcome,
-                row.result,
-                row.error,
-                row.item,
-                row.updated,
-            ),
+            row.outcome_values(),
             "missed an outcome",
         )
 

@@ -60,6 +60,22 @@ class Row:
     item: str = "{}"
     updated: str = ""
 
+    def outcome_values(self) -> tuple[str | None, ...]:
+        """The columns an outcome commits, in the stores' order: operation, key, digest,
+        state, action, outcome, result, error, item, updated."""
+        return (
+            self.operation,
+            self.key,
+            self.digest,
+            str(self.state),
+            self.action,
+            self.outcome,
+            self.result,
+            self.error,
+            self.item,
+            self.updated,
+        )
+
 
 @attrs.frozen(kw_only=True)
 class Holder:
