@@ -10,7 +10,7 @@ import attrs
 from homebase_api.models import Customer
 
 from ._bulk import Progress, Tally, TruncatedResultWarning, pool, unique
-from ._errors import HomebaseError, ValidationError
+from ._errors import HomebaseError, UnexpectedResponseError, ValidationError
 from ._ratelimit import Throttle
 from ._validation import check_phone, check_query, looks_like_phone
 
@@ -115,6 +115,17 @@ class _Run:
             customers = await self.search(chunk)
         except HomebaseError as exc:
             self.failed.update(dict.fromkeys(chunk, exc))
+            self.tally.add(len(chunk))
+            return
+        strays = [c.customer_id for c in customers if not _keys(c) & set(chunk)]
+        if strays:
+            # An answer holding customers none of the identifiers asked for was not filtered
+            # as asked: what it lacks proves nothing (an upsert would create a duplicate).
+            error = UnexpectedResponseError(
+                f"getCustomers: customer {strays[0]} matches none of the identifiers asked "
+                "for: the server did not filter by `identifiers`"
+            )
+            self.failed.update(dict.fromkeys(chunk, error))
             self.tally.add(len(chunk))
             return
         if len(customers) >= MAX_PER_REQUEST and len(chunk) > 1:

@@ -230,3 +230,30 @@ async def test_a_settle_search_the_server_did_not_filter_proves_nothing() -> Non
         report = await hb.jobs.create_many([_job(cid, note="next month")], settle_delay=0)
     assert list(report.outcome_unknown) == [0]
     assert sorted(j["note"] for j in fake.jobs.values()) == ["next month", "today"]
+
+
+class _IgnoresIdentifiers(httpx.AsyncBaseTransport):
+    """The fake behind a server that ignores `identifiers`: it answers one other customer."""
+
+    def __init__(self, fake: FakeHomebase, answer: str) -> None:
+        self.inner = fake.transport()
+        self.answer = answer
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "identifiers" in request.url.params:
+            url = request.url.copy_with(params={"customerId": self.answer})
+            request = httpx.Request("GET", url, headers=request.headers)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_lookup_answered_with_customers_it_did_not_ask_for_proves_nothing() -> None:
+    # A server answering other customers than the identifiers asked looked like "no match":
+    # upsert created a customer that existed.
+    fake = FakeHomebase(seed=12)
+    first = fake.add_customer(first_name="Al", email="al@example.com")
+    fake.add_customer(first_name="Ada", email="ada@example.com")
+    async with _client(fake, transport=_IgnoresIdentifiers(fake, first)) as hb:
+        report = await hb.customers.upsert_many([{"first_name": "Ada", "email": "ada@example.com"}])
+    assert list(report.failed) == [0]
+    assert "none of the identifiers" in str(report.failed[0])
+    assert len(fake.customers) == 2
