@@ -12,7 +12,13 @@ from homebase_api.models import Customer
 from ._bulk import Progress, Tally, TruncatedResultWarning, pool, unique
 from ._errors import HomebaseError, UnexpectedResponseError, ValidationError
 from ._ratelimit import Throttle
-from ._validation import check_phone, check_query, looks_like_phone
+from ._validation import (
+    CUSTOMERS_DEFAULT_LIMIT,
+    check_phone,
+    check_query,
+    looks_like_phone,
+    may_be_capped,
+)
 
 __all__ = ["LookupResult", "lookup"]
 
@@ -30,8 +36,9 @@ class LookupResult:
     """Where every identifier of a lookup ended: exactly one of matches, missing, failed.
 
     `matches` is keyed by the identifier as given; `customers` holds each found customer once.
-    `truncated` lists identifiers that alone matched 100 or more customers: the API cannot
-    return more, so their match lists may be incomplete (a TruncatedResultWarning was issued).
+    `truncated` lists identifiers that alone matched as many customers as an answer can hold
+    (100, or exactly 25, where a server ignoring `limit` cuts), so their match lists may be
+    incomplete (a TruncatedResultWarning was issued).
     """
 
     matches: dict[str, list[Customer]]
@@ -128,11 +135,12 @@ class _Run:
             self.failed.update(dict.fromkeys(chunk, error))
             self.tally.add(len(chunk))
             return
-        if len(customers) >= MAX_PER_REQUEST and len(chunk) > 1:
+        capped = may_be_capped(len(customers), CUSTOMERS_DEFAULT_LIMIT)
+        if capped and len(chunk) > 1:
             half = len(chunk) // 2
             self.pending += [chunk[half:], chunk[:half]]
             return
-        if len(customers) >= MAX_PER_REQUEST:
+        if capped:
             self.truncated.append(chunk[0])
         self._attribute(chunk, customers)
         self.tally.add(len(chunk))
@@ -185,7 +193,8 @@ async def lookup(
     await pool(run.next_chunk, run.work, concurrency=concurrency, throttle=throttle)
     for ident in run.truncated:
         warnings.warn(
-            f"identifier {ident!r} matches 100 or more customers; the API returns at most 100",
+            f"identifier {ident!r} matches as many customers as one answer holds (100, or 25 "
+            "where a server ignores `limit`): some may be missing",
             TruncatedResultWarning,
             stacklevel=3,
         )

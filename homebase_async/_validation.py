@@ -17,9 +17,12 @@ import homebase_api.models
 from ._errors import ValidationError
 
 __all__ = [
+    "CUSTOMERS_DEFAULT_LIMIT",
     "E164",
     "EARLIEST",
+    "JOBS_DEFAULT_LIMIT",
     "LATEST",
+    "LEADS_DEFAULT_LIMIT",
     "MAX_LIMIT",
     "MAX_QUERY_LENGTH",
     "check_bool",
@@ -33,6 +36,7 @@ __all__ = [
     "check_query",
     "check_text",
     "looks_like_phone",
+    "may_be_capped",
     "to_model",
     "to_utc",
     "to_utc_or_unset",
@@ -49,6 +53,12 @@ _US_PHONE = re.compile(
 # Only digits and phone punctuation: such an identifier is meant as a phone, never an id.
 _PHONEISH = re.compile(r"[\d\s().+-]+")
 MAX_LIMIT = 100
+#: The `limit` the API applies when it does not read the one asked for: customers and leads 25,
+#: jobs 50 (its documentation). An answer of exactly that many is what a server ignoring
+#: `limit` would send, so it proves no more than a full answer of 100 (`may_be_capped`).
+CUSTOMERS_DEFAULT_LIMIT = 25
+JOBS_DEFAULT_LIMIT = 50
+LEADS_DEFAULT_LIMIT = 25
 #: The longest id, phone, e-mail or search value sent in a query or path: the longest e-mail
 #: address (RFC 5321). 100 identifiers of this length still fit httpx's 64 KiB URL limit.
 MAX_QUERY_LENGTH = 254
@@ -149,6 +159,12 @@ def check_limit(limit: int) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise ValidationError("limit", f"must be an integer from 1 to {MAX_LIMIT}, got {limit!r}")
     return limit
+
+
+def may_be_capped(count: int, default: int) -> bool:
+    """Whether an answer of `count` records may have left some out: the API's cap of 100, or
+    exactly the `default` limit a server cuts at when it ignores the `limit` asked for."""
+    return count >= MAX_LIMIT or count == default
 
 
 def check_text(field: str, value: object) -> str:

@@ -112,7 +112,8 @@ def decide(
         elif not seen.complete:
             decisions[item.index] = Decision(
                 why=Inconclusive(
-                    "the search by its natural key was capped at the API's limit of 100, "
+                    "the search by its natural key may have been capped (at the API's 100, or at "
+                    "the default limit of a server that ignores `limit`), "
                     "so it cannot prove the record is missing"
                 )
             )

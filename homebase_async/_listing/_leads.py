@@ -2,8 +2,8 @@
 
 `GET /leads` takes no range and no cursor, only filters (status, customer), so there is no
 order to learn and nothing to continue from: each query is one request, and one that comes back
-full (CAP) may hide leads no request can reach, which warns. Bulk lookups of customers have the
-same shape (identifier batches, no range), so order learning applies to jobs only.
+full (100, or the default 25 of a server ignoring `limit`) may hide leads no request can reach,
+which warns. Bulk lookups of customers have the same shape (identifier batches, no range), so order learning applies to jobs only.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from homebase_api.models import Lead
 
 from .._bulk import TruncatedResultWarning, pool
 from .._ratelimit import Throttle
-from ._core import CAP
+from .._validation import LEADS_DEFAULT_LIMIT, may_be_capped
 
 __all__ = ["iterate_leads"]
 
@@ -67,10 +67,11 @@ async def iterate_leads(
             if isinstance(item, BaseException):
                 raise item
             query, leads = item
-            if len(leads) >= CAP:
+            if may_be_capped(len(leads), LEADS_DEFAULT_LIMIT):
                 warnings.warn(
-                    f"leads query {query} hit the API's cap of 100; more may exist and the API "
-                    "offers no way to reach them",
+                    f"leads query {query} came back with {len(leads)} leads, as many as one "
+                    "answer holds (the API's cap of 100, or the default of 25 where a server "
+                    "ignores `limit`); more may exist and the API offers no way to reach them",
                     TruncatedResultWarning,
                     stacklevel=2,
                 )

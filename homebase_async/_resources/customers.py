@@ -337,7 +337,7 @@ class Customers(Resource):
                 found[index] = errors[0]
             elif capped:
                 found[index] = Inconclusive(
-                    f"{capped[0]!r} matches 100 or more customers; the API shows at most 100"
+                    f"{capped[0]!r} matches as many customers as one answer holds: more may exist"
                 )
             else:
                 by_id = {c.customer_id: c for i in idents for c in result.matches.get(i, [])}

@@ -29,12 +29,14 @@ from .._request import Operation
 from .._retry import Kind
 from .._telemetry import traced_report
 from .._validation import (
+    JOBS_DEFAULT_LIMIT,
     check_items,
     check_limit,
     check_optional_str,
     check_path_id,
     check_query,
     check_text,
+    may_be_capped,
     to_utc,
     to_utc_or_unset,
 )
@@ -190,8 +192,10 @@ class Jobs(Resource):
             ]
             same = tuple(sorted(str(j.job_id) for j in mine if _same(j, want, note)))
             other = tuple(sorted(str(j.job_id) for j in mine if not _same(j, want, note)))
-            # 100 jobs is the API's cap: more may start then, this job among them.
-            located[item.index] = Found(same, other, complete=len(answer.value) < 100)
+            # 100 jobs is the API's cap, 50 its default where `limit` is not read: more may
+            # start then, this job among them.
+            complete = not may_be_capped(len(answer.value), JOBS_DEFAULT_LIMIT)
+            located[item.index] = Found(same, other, complete=complete)
         return located
 
     async def update(

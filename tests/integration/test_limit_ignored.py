@@ -1,0 +1,103 @@
+"""A server that ignores `limit` cuts every answer at its default (customers 25, jobs 50).
+
+Such an answer looks complete (under the cap of 100) but may leave records out: read as
+"missing", it made a lookup miss customers, an upsert create them twice and a settle search
+send a landed job again. An answer of exactly the default now proves no more than one of 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+import pytest
+from conftest import PATIENT
+
+from homebase_async import HomebaseClient, TruncatedResultWarning
+from homebase_async.testing import FakeHomebase, Faults
+
+START = dt.datetime(2031, 5, 1, 9, tzinfo=dt.UTC)
+
+
+class _IgnoresLimit(httpx.AsyncBaseTransport):
+    """The fake behind a server that never reads `limit`: the fake applies its default."""
+
+    def __init__(self, fake: FakeHomebase) -> None:
+        self.inner = fake.transport()
+        self.asked: list[int] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "limit" in request.url.params:
+            self.asked.append(int(request.url.params["limit"]))
+            params = [(k, v) for k, v in request.url.params.multi_items() if k != "limit"]
+            request = httpx.Request(
+                "GET", request.url.copy_with(params=params), headers=request.headers
+            )
+        return await self.inner.handle_async_request(request)
+
+
+def _client(
+    fake: FakeHomebase, transport: httpx.AsyncBaseTransport, **kwargs: Any
+) -> HomebaseClient:
+    return HomebaseClient(
+        fake.api_key, base_url=fake.base_url, retry=PATIENT, transport=transport, **kwargs
+    )
+
+
+async def test_a_lookup_finds_every_customer_when_the_server_cuts_answers_at_25() -> None:
+    fake = FakeHomebase(seed=3)
+    emails = [f"c{n}@example.com" for n in range(120)]
+    for n, email in enumerate(emails):
+        fake.add_customer(first_name=f"C{n}", email=email)
+    transport = _IgnoresLimit(fake)
+    async with _client(fake, transport) as hb:
+        result = await hb.customers.lookup(emails)
+    assert transport.asked, "the lookup never asked for a limit: the test proves nothing"
+    assert result.missing == []
+    assert result.failed == {}
+    assert sorted(result.matches) == sorted(emails)
+
+
+async def test_an_upsert_creates_no_existing_customer_when_the_server_cuts_answers_at_25() -> None:
+    fake = FakeHomebase(seed=4)
+    rows = [{"first_name": f"C{n}", "email": f"c{n}@example.com"} for n in range(60)]
+    for row in rows:
+        fake.add_customer(first_name=row["first_name"], email=row["email"])
+    async with _client(fake, _IgnoresLimit(fake)) as hb:
+        report = await hb.customers.upsert_many(rows)
+    assert len(fake.customers) == 60
+    assert not report.created
+    assert len(report.unchanged) + len(report.updated) == 60
+
+
+async def test_a_lost_job_among_60_at_its_start_stays_unknown_when_answers_stop_at_50() -> None:
+    # 61 jobs start at that instant: a server honouring `limit=100` answers all of them, one
+    # ignoring it answers 50, and the lost job may be among the 11 left out.
+    fake = FakeHomebase(seed=2)
+    cid = fake.add_customer(first_name="Jo", email="jo@example.com")
+    other = fake.add_customer(first_name="Al", email="al@example.com")
+    for _ in range(60):
+        fake.add_job(other, start=START, end=START + dt.timedelta(hours=2))
+    job = {
+        "customer_id": cid,
+        "start": START,
+        "end": START + dt.timedelta(hours=1),
+        "line_items": [{"name": "Visit", "quantity": 1, "unit_price": "80.00"}],
+    }
+    async with _client(fake, _IgnoresLimit(fake)) as hb:
+        fake.set_faults(Faults(drop_after=1.0, paths={"/jobs"}, methods={"POST"}))
+        report = await hb.jobs.create_many([job], settle_delay=0)
+    assert sum(1 for j in fake.jobs.values() if j["customerId"] == cid) == 1
+    assert list(report.outcome_unknown) == [0]
+
+
+async def test_leads_warn_when_the_server_cuts_a_query_at_25() -> None:
+    fake = FakeHomebase(seed=5)
+    cid = fake.add_customer(first_name="Ada", phone="+13035550100")
+    for _ in range(40):
+        fake.add_lead(customer_id=cid, status="new")
+    async with _client(fake, _IgnoresLimit(fake)) as hb:
+        with pytest.warns(TruncatedResultWarning, match="25 leads"):
+            leads = [lead async for lead in hb.leads.iterate(statuses=["new"])]
+    assert len(leads) == 25
