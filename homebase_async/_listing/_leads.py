@@ -3,7 +3,8 @@
 `GET /leads` takes no range and no cursor, only filters (status, customer), so there is no
 order to learn and nothing to continue from: each query is one request, and one that comes back
 full (100, or the default 25 of a server ignoring `limit`) may hide leads no request can reach,
-which warns. Bulk lookups of customers have the same shape (identifier batches, no range), so order learning applies to jobs only.
+which warns. Bulk lookups of customers have the same shape (identifier batches, no range), so
+order learning applies to jobs only.
 """
 
 from __future__ import annotations
