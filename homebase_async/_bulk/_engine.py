@@ -32,6 +32,7 @@ from ._earlier import damaged, interrupted
 from ._items import Item, KeyFunc, Outcome, prepare
 from ._journal import HeldJournal, Journal, open_store
 from ._pool import Progress, Tally, pool
+from ._reports import CreateReport, SendReport, UpsertReport
 from ._settle import Found, decide
 from ._store import Holder, JournalStore, Row, State
 
@@ -41,6 +42,7 @@ _log = logging.getLogger("homebase_async")
 
 B = TypeVar("B")
 R = TypeVar("R")
+Report = TypeVar("Report", CreateReport, SendReport, UpsertReport)
 
 #: Commits "in flight": a send calls it right before its request goes out (an SMS after its
 #: budget is reserved). If it raises JournalError, the request must not be sent.
@@ -67,10 +69,12 @@ class Writer(Generic[B, R]):
     `identity` gives its natural key (None: its content is its identity); `send(body,
     sending)` makes the request, awaiting `sending()` right before it; `locate` searches for
     lost creates by natural key; `encode`/`decode` turn a result into journal JSON and back.
+    `request` names the request `send` makes, `update_request` an upsert's update.
     """
 
     operation: str
     request: str
+    update_request: str | None = None
     noun: str
     validate: Callable[[Mapping[str, Any]], B]
     identity: Callable[[B], str] | None
@@ -114,6 +118,9 @@ class BulkRun(Generic[B, R]):
         self._owned: JournalStore | None = None
         self._held: HeldJournal | None = None
         self._tally = Tally(options.on_progress, len(self.items))
+        for item in self.items:
+            if item.outcome is not None:  # bad input: ended before any request
+                self._tally.add()
         self._journal_failed = False
 
     # --- lease and journal -------------------------------------------------------------
@@ -216,12 +223,6 @@ class BulkRun(Generic[B, R]):
         item.outcome, item.value, item.error, item.replayed = outcome, value, error, replayed
         self._tally.add()
 
-    def count_prepared(self) -> None:
-        """Count the items that ended before any request (bad input)."""
-        for item in self.items:
-            if item.outcome is not None:
-                self._tally.add()
-
     @property
     def claimed(self) -> set[str]:
         """Ids this run's items own (created, updated or unchanged)."""
@@ -239,15 +240,20 @@ class BulkRun(Generic[B, R]):
             outcome = Outcome(str(row.outcome))
             value = self.writer.decode(json.loads(row.result or "null"))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            self.end(
-                item, Outcome.UNKNOWN, error=damaged(self.writer.request, row, exc), replayed=True
-            )
+            error = damaged(self._request(row), row, exc)
+            self.end(item, Outcome.UNKNOWN, error=error, replayed=True)
             return True
         self.end(item, outcome, value, replayed=True)
         return True
 
     def interrupted(self, item: Item[B]) -> WriteOutcomeUnknownError:
-        return interrupted(self.writer.request, item)
+        return interrupted(self._request(item.earlier), item)
+
+    def _request(self, row: Row | None) -> str:
+        """The request an earlier run's row was for (an upsert's update, or the writer's)."""
+        if row is not None and row.action == "update" and self.writer.update_request:
+            return self.writer.update_request
+        return self.writer.request
 
     # --- sending and settling ----------------------------------------------------------
 
@@ -342,18 +348,18 @@ class BulkRun(Generic[B, R]):
         self.end(item, Outcome.UNKNOWN, error=error)
         await self.record(item, action)
 
-    def ended(self, outcome: Outcome) -> dict[int, Any]:
-        """Index → value (or error) of the items that ended in `outcome`, in input order."""
-        return {
-            i.index: i.error if outcome in _ERRORS else i.value
-            for i in self.items
-            if i.outcome is outcome
+    def report(self, kind: type[Report]) -> Report:
+        """The run as a `kind` report: each outcome's field (named as the outcome) maps index
+        to value, or to error, in input order; `from_journal`, the replayed indexes."""
+        ended: dict[str, dict[int, Any]] = {
+            field.name: {} for field in attrs.fields(kind) if field.name != "from_journal"
         }
-
-    @property
-    def from_journal(self) -> frozenset[int]:
-        """Indexes reported as an earlier run left them (nothing was sent for them now)."""
-        return frozenset(i.index for i in self.items if i.replayed)
+        for item in self.items:
+            if item.outcome is not None and item.outcome.value in ended:
+                value = item.error if item.outcome in _ERRORS else item.value
+                ended[item.outcome.value][item.index] = value
+        replayed = frozenset(i.index for i in self.items if i.replayed)
+        return kind(**ended, from_journal=replayed)
 
 
 _ERRORS = (Outcome.FAILED, Outcome.NOT_SENT, Outcome.UNKNOWN)

@@ -279,6 +279,7 @@ class Customers(Resource):
         return Writer(
             operation=operation,
             request=CREATE.name,
+            update_request=UPDATE.name,
             noun="customers",
             validate=item_fields,
             identity=lambda fields: identity(fields, match_on),
