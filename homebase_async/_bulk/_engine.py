@@ -48,12 +48,8 @@ Report = TypeVar("Report", CreateReport, SendReport, UpsertReport)
 #: budget is reserved). If it raises JournalError, the request must not be sent.
 Sending = Callable[[], Awaitable[None]]
 
-#: Where each outcome is journalled: the row's state.
+#: The row's state of each outcome that did not write (the others: done).
 _STATE = {
-    Outcome.CREATED: State.DONE,
-    Outcome.UPDATED: State.DONE,
-    Outcome.UNCHANGED: State.DONE,
-    Outcome.SENT: State.DONE,
     Outcome.AMBIGUOUS: State.FAILED,
     Outcome.FAILED: State.FAILED,
     Outcome.NOT_SENT: State.NOT_SENT,
@@ -163,43 +159,40 @@ class BulkRun(Generic[B, R]):
         if owned is not None:
             await owned.close()
 
-    async def _start(self, item: Item[B], action: str) -> None:
-        if self._store is None:
-            return
-        await self._store.start(
-            Row(
-                operation=self.writer.operation,
-                key=item.key,
-                digest=item.digest,
-                state=State.IN_FLIGHT,
-                action=action,
-                item=item.text,
-                updated=_now(),
-            )
+    def _row(self, item: Item[B], state: State, action: str | None, **ended: Any) -> Row:
+        return Row(
+            operation=self.writer.operation,
+            key=item.key,
+            digest=item.digest,
+            state=state,
+            action=action,
+            item=item.text,
+            updated=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            **ended,
         )
+
+    async def _start(self, item: Item[B], action: str) -> None:
+        if self._store is not None:
+            await self._store.start(self._row(item, State.IN_FLIGHT, action))
 
     async def record(self, item: Item[B], action: str | None = None) -> None:
         """Commit where `item` ended; a store that fails is logged once, not raised: the
         outcome is in the report, and the row left "in flight" makes a re-run settle it."""
         if self._store is None or item.replayed or item.outcome is None:
             return
+        state = _STATE.get(item.outcome, State.DONE)
         result: object = None
-        if item.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.SENT):
+        if state is State.DONE:
             result = self.writer.encode(item.value)
         elif item.performed:
             result = {"performed": True}  # a re-run never sends a write that was proved
-        error = None if item.error is None else f"{type(item.error).__name__}: {item.error}"
-        row = Row(
-            operation=self.writer.operation,
-            key=item.key,
-            digest=item.digest,
-            state=_STATE[item.outcome],
-            action=action,
+        row = self._row(
+            item,
+            state,
+            action,
             outcome=item.outcome.value,
             result=None if result is None else json.dumps(result, default=str),
-            error=error,
-            item=item.text,
-            updated=_now(),
+            error=None if item.error is None else f"{type(item.error).__name__}: {item.error}",
         )
         try:
             await self._store.finish(row)
@@ -379,7 +372,3 @@ def _parsed(stamp: str) -> dt.datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else None
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
