@@ -149,25 +149,18 @@ def _own_keys(run: BulkRun[B, str], todo: list[Item[B]], matcher: Matcher[B]) ->
     for item in todo:
         assert item.body is not None
         keys = [k.casefold() for k in matcher.keys(item.body)]
-        if not keys:
-            run.end(
-                item,
-                Outcome.FAILED,
-                error=ValidationError(
-                    "match_on", f"item {item.index} has none of the fields to match on"
-                ),
-            )
-            continue
         clash = next((owner[k] for k in keys if k in owner), None)
-        if clash is not None:
-            run.end(
-                item,
-                Outcome.FAILED,
-                error=ValidationError("items", f"item {item.index} has a key of item {clash}"),
+        if not keys:
+            why = ValidationError(
+                "match_on", f"item {item.index} has none of the fields to match on"
             )
+        elif clash is not None:
+            why = ValidationError("items", f"item {item.index} has a key of item {clash}")
+        else:
+            owner.update(dict.fromkeys(keys, item.index))
+            kept.append(item)
             continue
-        owner.update(dict.fromkeys(keys, item.index))
-        kept.append(item)
+        run.end(item, Outcome.FAILED, error=why)
     return kept
 
 
