@@ -21,7 +21,7 @@ import sqlite3
 import time
 
 from .._errors import JournalBusyError, JournalError
-from ._store import COLUMNS, SCHEMA_VERSION, Holder, Row, State, writes
+from ._store import COLUMNS, COLUMNS_DDL, SCHEMA_VERSION, Holder, Row, State, check_version, writes
 
 __all__ = ["SqliteStore"]
 
@@ -33,20 +33,9 @@ _HELD: set[tuple[int, int]] = set()
 #: How often a run given `wait=` tries the lease again.
 POLL = 0.1
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS items (
-    operation TEXT NOT NULL,
-    key       TEXT NOT NULL,
-    digest    TEXT NOT NULL,
-    state     TEXT NOT NULL,
-    action    TEXT,
-    outcome   TEXT,
-    result    TEXT,
-    error     TEXT,
-    attempts  INTEGER NOT NULL DEFAULT 0,
-    item      TEXT NOT NULL,
-    updated   TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS items ({COLUMNS_DDL}
     PRIMARY KEY (operation, key)
 );
 """
@@ -159,11 +148,7 @@ class SqliteStore:
                 )
         except sqlite3.Error as exc:
             raise JournalError(f"journal {self.name!r} cannot be opened: {exc}") from None
-        if int(version) > SCHEMA_VERSION:
-            raise JournalError(
-                f"journal {self.name!r} has schema {version}, newer than this SDK's "
-                f"{SCHEMA_VERSION}: upgrade homebase-async"
-            )
+        check_version(self.name, version)
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:

@@ -28,7 +28,19 @@ from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["COLUMNS", "SCHEMA_VERSION", "Holder", "JournalStore", "Row", "State", "writes"]
+from .._errors import JournalError
+
+__all__ = [
+    "COLUMNS",
+    "COLUMNS_DDL",
+    "SCHEMA_VERSION",
+    "Holder",
+    "JournalStore",
+    "Row",
+    "State",
+    "check_version",
+    "writes",
+]
 
 #: The rows' layout; a store refuses a journal written with a newer one.
 SCHEMA_VERSION = 2
@@ -99,6 +111,28 @@ def _text(value: object) -> str | None:
 
 #: A row's columns as both stores select them (`Row.from_values`).
 COLUMNS = "operation, key, digest, state, action, outcome, result, error, attempts, item, updated"
+#: The same columns as both stores' item tables declare them (after their own key columns).
+COLUMNS_DDL = """
+    operation TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    digest    TEXT NOT NULL,
+    state     TEXT NOT NULL,
+    action    TEXT,
+    outcome   TEXT,
+    result    TEXT,
+    error     TEXT,
+    attempts  INTEGER NOT NULL DEFAULT 0,
+    item      TEXT NOT NULL,
+    updated   TEXT NOT NULL,"""
+
+
+def check_version(name: str, version: str) -> None:
+    """Refuse a journal whose schema is newer than this SDK's (it may mean other things)."""
+    if int(version) > SCHEMA_VERSION:
+        raise JournalError(
+            f"journal {name!r} has schema {version}, newer than this SDK's {SCHEMA_VERSION}: "
+            "upgrade homebase-async"
+        )
 
 
 def writes(table: str, scope: tuple[str, ...] = ()) -> tuple[str, str]:
