@@ -57,10 +57,10 @@ def effective_concurrency(requested: int | None, client_max: int) -> int:
 class Tally:
     """Progress, reported one way everywhere: `on_progress(done, total)` after each unit."""
 
-    def __init__(self, on_progress: Progress | None, total: int | None, done: int = 0) -> None:
+    def __init__(self, on_progress: Progress | None, total: int | None) -> None:
         self.on_progress = on_progress
         self.total = total
-        self.done = done
+        self.done = 0
 
     def add(self, count: int = 1) -> None:
         self.done += count
