@@ -23,7 +23,7 @@ from .._errors import HomebaseError, ValidationError
 from .._ratelimit import AdaptiveLimiter, Throttle
 
 __all__ = [
-    "Outcome",
+    "Answer",
     "Progress",
     "Tally",
     "TruncatedResultWarning",
@@ -106,7 +106,7 @@ async def pool(
 
 
 @attrs.define
-class Outcome(Generic[R]):
+class Answer(Generic[R]):
     """One item's result: its value, or the SDK error it ended with."""
 
     value: R | None = None
@@ -121,22 +121,22 @@ async def run_bulk(
     throttle: Throttle,
     on_progress: Progress | None = None,
     tally: Tally | None = None,
-) -> list[Outcome[R]]:
+) -> list[Answer[R]]:
     """Run `work` on every item through `pool`; each item's value or error, in input order.
 
     An SDK error is the item's outcome and never cancels its siblings; any other exception is
     a bug and propagates. Progress goes to `tally` (or a new one on `on_progress`), one count
     per item.
     """
-    outcomes: list[Outcome[R]] = [Outcome() for _ in items]
+    answers: list[Answer[R]] = [Answer() for _ in items]
     progress = tally or Tally(on_progress, len(items))
     indexes = iter(range(len(items)))
 
     async def one(index: int) -> None:
         try:
-            outcomes[index].value = await work(items[index])
+            answers[index].value = await work(items[index])
         except HomebaseError as exc:
-            outcomes[index].error = exc
+            answers[index].error = exc
         progress.add()
 
     if items:
@@ -146,7 +146,7 @@ async def run_bulk(
             concurrency=min(concurrency, len(items)),
             throttle=throttle,
         )
-    return outcomes
+    return answers
 
 
 def unique(values: Iterable[T]) -> list[T]:
