@@ -38,9 +38,10 @@ async def wrong(hb: HomebaseClient) -> None:
 def test_mypy_rejects_a_wrong_customer_keyword(tmp_path: Path) -> None:
     (tmp_path / "program.py").write_text(PROGRAM)
     env = {**os.environ, "MYPYPATH": os.pathsep.join([str(ROOT), str(ROOT / "generated")])}
+    cache = str(ROOT / ".mypy_cache" / "typed-fields")
+    command = [sys.executable, "-m", "mypy", "--config-file", os.devnull, "--strict"]
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", os.devnull, "--strict"]
-        + ["--cache-dir", str(ROOT / ".mypy_cache" / "typed-fields"), "program.py"],
+        [*command, "--cache-dir", cache, "program.py"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
