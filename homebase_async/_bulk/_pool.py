@@ -1,4 +1,4 @@
-"""The bulk-run primitive: a worker pool with one outcome per item.
+"""The bulk-run primitive: a worker pool with one answer per item.
 
 `pool` is the worker pool of every bulk helper (lookups, creates, upserts, sends, lead
 listings): at most `concurrency` units of work at once (fewer while the server is overloaded:
@@ -6,8 +6,8 @@ AIMD through an `AdaptiveLimiter`), every worker waiting while the client is pau
 `Retry-After`, cancellation of the caller cancelling every worker. `jobs.iterate` alone
 launches its requests itself (`_listing._core.Fetcher`), with the same limiter and pause,
 because its planner decides each next window from the answers so far.
-`run_bulk` runs it over a list of items with one outcome per item, progress counted per item
-(`Tally`) and hooks called around each item (the journal's "in flight" and "done").
+`run_bulk` runs it over a list of items: one `Answer` (value or error) per item, progress
+counted per item (`Tally`). The bulk writes run on `pool` through the engine (`_engine`).
 """
 
 from __future__ import annotations
