@@ -82,7 +82,7 @@ class Writer(Generic[B, R]):
 
 @attrs.frozen(kw_only=True)
 class Options:
-    """A bulk call's settings, checked once by the resource (`_options.options`)."""
+    """A bulk call's settings, checked once by the resource (`_options.bulk_options`)."""
 
     concurrency: int
     on_progress: Progress | None = None
