@@ -194,3 +194,23 @@ async def test_a_postgres_campaign_reserves_in_the_shared_store(postgres_url: st
         assert await check.reserve(limit=6, used=0) is None
     finally:
         await check.close()
+
+
+async def test_a_failed_statement_is_a_journal_error_and_the_session_goes_on(
+    postgres_url: str,
+) -> None:
+    from homebase_async import JournalError
+
+    budget = PostgresReservations(postgres_url, scope=unique("b"))
+    try:
+        # Counts past the INTEGER columns: the database refuses the statement.
+        with pytest.raises(JournalError, match="cannot reserve an SMS"):
+            await budget.reserve(limit=2**41, used=2**40)
+        token = await budget.reserve(limit=10, used=0)
+        assert token is not None
+        with pytest.raises(JournalError, match="cannot release an SMS reservation"):
+            await budget.release(token, used=2**40)
+        await budget.release(token, used=1)  # rolled back above: the token is still there
+        assert await budget.reserve(limit=2, used=0) is not None
+    finally:
+        await budget.close()

@@ -4,7 +4,6 @@ from ._earlier import ItemChangedError
 from ._journal import Journal
 from ._options import SendOptions, WriteOptions
 from ._pool import (
-    Outcome,
     Progress,
     Tally,
     TruncatedResultWarning,
@@ -19,7 +18,6 @@ __all__ = [
     "CreateReport",
     "ItemChangedError",
     "Journal",
-    "Outcome",
     "Progress",
     "SendOptions",
     "SendReport",

@@ -42,13 +42,11 @@ def changed(item: Item[Any]) -> ItemChangedError:
 def interrupted(request: str, item: Item[Any]) -> WriteOutcomeUnknownError:
     """The error of an item an earlier run left in flight or of unknown outcome; `performed`
     when that run had a success status proving the write."""
-    row = item.earlier
-    performed = False
-    if row is not None and row.result:
-        try:
-            performed = json.loads(row.result) == {"performed": True}
-        except ValueError:
-            performed = False
+    result = item.earlier.result if item.earlier else None
+    try:
+        performed = json.loads(result or "null") == {"performed": True}
+    except ValueError:
+        performed = False
     return WriteOutcomeUnknownError(
         request,
         InterruptedRun(

@@ -32,6 +32,7 @@ from ._earlier import damaged, interrupted
 from ._items import Item, KeyFunc, Outcome, prepare
 from ._journal import HeldJournal, Journal, open_store
 from ._pool import Progress, Tally, pool
+from ._reports import CreateReport, SendReport, UpsertReport
 from ._settle import Found, decide
 from ._store import Holder, JournalStore, Row, State
 
@@ -41,17 +42,14 @@ _log = logging.getLogger("homebase_async")
 
 B = TypeVar("B")
 R = TypeVar("R")
+Report = TypeVar("Report", CreateReport, SendReport, UpsertReport)
 
 #: Commits "in flight": a send calls it right before its request goes out (an SMS after its
 #: budget is reserved). If it raises JournalError, the request must not be sent.
 Sending = Callable[[], Awaitable[None]]
 
-#: Where each outcome is journalled: the row's state.
+#: The row's state of each outcome that did not write (the others: done).
 _STATE = {
-    Outcome.CREATED: State.DONE,
-    Outcome.UPDATED: State.DONE,
-    Outcome.UNCHANGED: State.DONE,
-    Outcome.SENT: State.DONE,
     Outcome.AMBIGUOUS: State.FAILED,
     Outcome.FAILED: State.FAILED,
     Outcome.NOT_SENT: State.NOT_SENT,
@@ -67,10 +65,12 @@ class Writer(Generic[B, R]):
     `identity` gives its natural key (None: its content is its identity); `send(body,
     sending)` makes the request, awaiting `sending()` right before it; `locate` searches for
     lost creates by natural key; `encode`/`decode` turn a result into journal JSON and back.
+    `request` names the request `send` makes, `update_request` an upsert's update.
     """
 
     operation: str
     request: str
+    update_request: str | None = None
     noun: str
     validate: Callable[[Mapping[str, Any]], B]
     identity: Callable[[B], str] | None
@@ -82,7 +82,7 @@ class Writer(Generic[B, R]):
 
 @attrs.frozen(kw_only=True)
 class Options:
-    """A bulk call's settings, checked once by the resource (`_options.options`)."""
+    """A bulk call's settings, checked once by the resource (`_options.bulk_options`)."""
 
     concurrency: int
     on_progress: Progress | None = None
@@ -114,6 +114,9 @@ class BulkRun(Generic[B, R]):
         self._owned: JournalStore | None = None
         self._held: HeldJournal | None = None
         self._tally = Tally(options.on_progress, len(self.items))
+        for item in self.items:
+            if item.outcome is not None:  # bad input: ended before any request
+                self._tally.add()
         self._journal_failed = False
 
     # --- lease and journal -------------------------------------------------------------
@@ -156,43 +159,40 @@ class BulkRun(Generic[B, R]):
         if owned is not None:
             await owned.close()
 
-    async def _start(self, item: Item[B], action: str) -> None:
-        if self._store is None:
-            return
-        await self._store.start(
-            Row(
-                operation=self.writer.operation,
-                key=item.key,
-                digest=item.digest,
-                state=State.IN_FLIGHT,
-                action=action,
-                item=item.text,
-                updated=_now(),
-            )
+    def _row(self, item: Item[B], state: State, action: str | None, **ended: Any) -> Row:
+        return Row(
+            operation=self.writer.operation,
+            key=item.key,
+            digest=item.digest,
+            state=state,
+            action=action,
+            item=item.text,
+            updated=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            **ended,
         )
+
+    async def _start(self, item: Item[B], action: str) -> None:
+        if self._store is not None:
+            await self._store.start(self._row(item, State.IN_FLIGHT, action))
 
     async def record(self, item: Item[B], action: str | None = None) -> None:
         """Commit where `item` ended; a store that fails is logged once, not raised: the
         outcome is in the report, and the row left "in flight" makes a re-run settle it."""
         if self._store is None or item.replayed or item.outcome is None:
             return
+        state = _STATE.get(item.outcome, State.DONE)
         result: object = None
-        if item.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.SENT):
+        if state is State.DONE:
             result = self.writer.encode(item.value)
         elif item.performed:
             result = {"performed": True}  # a re-run never sends a write that was proved
-        error = None if item.error is None else f"{type(item.error).__name__}: {item.error}"
-        row = Row(
-            operation=self.writer.operation,
-            key=item.key,
-            digest=item.digest,
-            state=_STATE[item.outcome],
-            action=action,
+        row = self._row(
+            item,
+            state,
+            action,
             outcome=item.outcome.value,
             result=None if result is None else json.dumps(result, default=str),
-            error=error,
-            item=item.text,
-            updated=_now(),
+            error=None if item.error is None else f"{type(item.error).__name__}: {item.error}",
         )
         try:
             await self._store.finish(row)
@@ -216,12 +216,6 @@ class BulkRun(Generic[B, R]):
         item.outcome, item.value, item.error, item.replayed = outcome, value, error, replayed
         self._tally.add()
 
-    def count_prepared(self) -> None:
-        """Count the items that ended before any request (bad input)."""
-        for item in self.items:
-            if item.outcome is not None:
-                self._tally.add()
-
     @property
     def claimed(self) -> set[str]:
         """Ids this run's items own (created, updated or unchanged)."""
@@ -239,15 +233,20 @@ class BulkRun(Generic[B, R]):
             outcome = Outcome(str(row.outcome))
             value = self.writer.decode(json.loads(row.result or "null"))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            self.end(
-                item, Outcome.UNKNOWN, error=damaged(self.writer.request, row, exc), replayed=True
-            )
+            error = damaged(self._request(row), row, exc)
+            self.end(item, Outcome.UNKNOWN, error=error, replayed=True)
             return True
         self.end(item, outcome, value, replayed=True)
         return True
 
     def interrupted(self, item: Item[B]) -> WriteOutcomeUnknownError:
-        return interrupted(self.writer.request, item)
+        return interrupted(self._request(item.earlier), item)
+
+    def _request(self, row: Row | None) -> str:
+        """The request an earlier run's row was for (an upsert's update, or the writer's)."""
+        if row is not None and row.action == "update" and self.writer.update_request:
+            return self.writer.update_request
+        return self.writer.request
 
     # --- sending and settling ----------------------------------------------------------
 
@@ -342,18 +341,18 @@ class BulkRun(Generic[B, R]):
         self.end(item, Outcome.UNKNOWN, error=error)
         await self.record(item, action)
 
-    def ended(self, outcome: Outcome) -> dict[int, Any]:
-        """Index → value (or error) of the items that ended in `outcome`, in input order."""
-        return {
-            i.index: i.error if outcome in _ERRORS else i.value
-            for i in self.items
-            if i.outcome is outcome
+    def report(self, kind: type[Report]) -> Report:
+        """The run as a `kind` report: each outcome's field (named as the outcome) maps index
+        to value, or to error, in input order; `from_journal`, the replayed indexes."""
+        ended: dict[str, dict[int, Any]] = {
+            field.name: {} for field in attrs.fields(kind) if field.name != "from_journal"
         }
-
-    @property
-    def from_journal(self) -> frozenset[int]:
-        """Indexes reported as an earlier run left them (nothing was sent for them now)."""
-        return frozenset(i.index for i in self.items if i.replayed)
+        for item in self.items:
+            if item.outcome is not None and item.outcome.value in ended:
+                value = item.error if item.outcome in _ERRORS else item.value
+                ended[item.outcome.value][item.index] = value
+        replayed = frozenset(i.index for i in self.items if i.replayed)
+        return kind(**ended, from_journal=replayed)
 
 
 _ERRORS = (Outcome.FAILED, Outcome.NOT_SENT, Outcome.UNKNOWN)
@@ -373,7 +372,3 @@ def _parsed(stamp: str) -> dt.datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else None
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")

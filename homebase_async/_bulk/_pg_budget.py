@@ -15,7 +15,9 @@ the server's `used` (read again by the next run's `/messages/stats`) counts it t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from .._errors import JournalError
@@ -79,33 +81,38 @@ class PostgresReservations:
         # session stays usable; a reservation it took is dropped by `close`.
         return await asyncio.shield(self._reserve(limit, used))
 
-    async def _reserve(self, limit: int, used: int) -> str | None:
-        token = uuid.uuid4().hex
-        names = {"scope": self.scope, "used": used, "limit": limit, "token": token}
+    @contextlib.asynccontextmanager
+    async def _transaction(self, what: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """One transaction on the session, one at a time; JournalError saying what failed."""
         async with self._lock:
             pg = _driver()
             conn = await self._session()
             try:
                 async with conn.transaction():
-                    await conn.execute(
-                        "SELECT pg_advisory_xact_lock(%s)", (advisory_key("sms", self.scope),)
-                    )
-                    await conn.execute(_DROP_DEAD, names)
-                    highest = await _one(await conn.execute(_RECORD_USED, names))
-                    live = await _one(
-                        await conn.execute(
-                            "SELECT count(*) FROM homebase_sms_reservations WHERE scope = %s",
-                            (self.scope,),
-                        )
-                    )
-                    if max(highest, used) + live >= limit:
-                        return None
-                    await conn.execute(_TAKE, names)
+                    yield conn
             except pg.Error as exc:
                 raise JournalError(
-                    f"journal {self.name!r} cannot reserve an SMS: "
-                    f"{hide(str(exc), self._url.conninfo)}"
+                    f"journal {self.name!r} {what}: {hide(str(exc), self._url.conninfo)}"
                 ) from None
+
+    async def _reserve(self, limit: int, used: int) -> str | None:
+        token = uuid.uuid4().hex
+        names = {"scope": self.scope, "used": used, "limit": limit, "token": token}
+        async with self._transaction("cannot reserve an SMS") as conn:
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(%s)", (advisory_key("sms", self.scope),)
+            )
+            await conn.execute(_DROP_DEAD, names)
+            highest = await _one(await conn.execute(_RECORD_USED, names))
+            live = await _one(
+                await conn.execute(
+                    "SELECT count(*) FROM homebase_sms_reservations WHERE scope = %s",
+                    (self.scope,),
+                )
+            )
+            if max(highest, used) + live >= limit:
+                return None
+            await conn.execute(_TAKE, names)
         return token
 
     async def release(self, token: str, *, used: int | None) -> None:
@@ -114,25 +121,14 @@ class PostgresReservations:
         await asyncio.shield(self._release(token, used))
 
     async def _release(self, token: str, used: int | None) -> None:
-        async with self._lock:
-            pg = _driver()
-            conn = await self._session()
-            try:
-                async with conn.transaction():
-                    await conn.execute(
-                        "DELETE FROM homebase_sms_reservations WHERE token = %s", (token,)
-                    )
-                    if used is not None:
-                        await conn.execute(
-                            "UPDATE homebase_sms_days SET used = GREATEST(used, %s)"
-                            " WHERE scope = %s AND day = (now() AT TIME ZONE 'UTC')::date",
-                            (used, self.scope),
-                        )
-            except pg.Error as exc:
-                raise JournalError(
-                    f"journal {self.name!r} cannot release an SMS reservation: "
-                    f"{hide(str(exc), self._url.conninfo)}"
-                ) from None
+        async with self._transaction("cannot release an SMS reservation") as conn:
+            await conn.execute("DELETE FROM homebase_sms_reservations WHERE token = %s", (token,))
+            if used is not None:
+                await conn.execute(
+                    "UPDATE homebase_sms_days SET used = GREATEST(used, %s)"
+                    " WHERE scope = %s AND day = (now() AT TIME ZONE 'UTC')::date",
+                    (used, self.scope),
+                )
 
     async def close(self) -> None:
         """Drop this worker's reservations and close its session (safe to call twice)."""

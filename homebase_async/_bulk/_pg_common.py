@@ -13,7 +13,7 @@ import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 from .._errors import JournalError, ValidationError
-from ._store import SCHEMA_VERSION
+from ._store import COLUMNS_DDL, SCHEMA_VERSION, check_version
 
 if TYPE_CHECKING:
     import psycopg
@@ -51,25 +51,14 @@ _SERVER_OPTIONS = " ".join(
     ]
 )
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS homebase_journal_meta (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS homebase_journal_items (
     scope     TEXT NOT NULL,
-    run       TEXT NOT NULL,
-    operation TEXT NOT NULL,
-    key       TEXT NOT NULL,
-    digest    TEXT NOT NULL,
-    state     TEXT NOT NULL,
-    action    TEXT,
-    outcome   TEXT,
-    result    TEXT,
-    error     TEXT,
-    attempts  INTEGER NOT NULL DEFAULT 0,
-    item      TEXT NOT NULL,
-    updated   TEXT NOT NULL,
+    run       TEXT NOT NULL,{COLUMNS_DDL}
     PRIMARY KEY (scope, run, operation, key)
 );
 CREATE TABLE IF NOT EXISTS homebase_journal_holders (
@@ -216,8 +205,4 @@ async def ensure_schema(conn: psycopg.AsyncConnection[Any], url: PgUrl) -> None:
         raise JournalError(
             f"journal {url.name!r} cannot be opened: {hide(str(exc), url.conninfo)}"
         ) from None
-    if int(version) > SCHEMA_VERSION:
-        raise JournalError(
-            f"journal {url.name!r} has schema {version}, newer than this SDK's "
-            f"{SCHEMA_VERSION}: upgrade homebase-async"
-        )
+    check_version(url.name, version)

@@ -1,4 +1,4 @@
-"""The bulk-run primitive: a worker pool with one outcome per item.
+"""The bulk-run primitive: a worker pool with one answer per item.
 
 `pool` is the worker pool of every bulk helper (lookups, creates, upserts, sends, lead
 listings): at most `concurrency` units of work at once (fewer while the server is overloaded:
@@ -6,8 +6,8 @@ AIMD through an `AdaptiveLimiter`), every worker waiting while the client is pau
 `Retry-After`, cancellation of the caller cancelling every worker. `jobs.iterate` alone
 launches its requests itself (`_listing._core.Fetcher`), with the same limiter and pause,
 because its planner decides each next window from the answers so far.
-`run_bulk` runs it over a list of items with one outcome per item, progress counted per item
-(`Tally`) and hooks called around each item (the journal's "in flight" and "done").
+`run_bulk` runs it over a list of items: one `Answer` (value or error) per item, progress
+counted per item (`Tally`). The bulk writes run on `pool` through the engine (`_engine`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .._errors import HomebaseError, ValidationError
 from .._ratelimit import AdaptiveLimiter, Throttle
 
 __all__ = [
-    "Outcome",
+    "Answer",
     "Progress",
     "Tally",
     "TruncatedResultWarning",
@@ -57,10 +57,10 @@ def effective_concurrency(requested: int | None, client_max: int) -> int:
 class Tally:
     """Progress, reported one way everywhere: `on_progress(done, total)` after each unit."""
 
-    def __init__(self, on_progress: Progress | None, total: int | None, done: int = 0) -> None:
+    def __init__(self, on_progress: Progress | None, total: int | None) -> None:
         self.on_progress = on_progress
         self.total = total
-        self.done = done
+        self.done = 0
 
     def add(self, count: int = 1) -> None:
         self.done += count
@@ -106,7 +106,7 @@ async def pool(
 
 
 @attrs.define
-class Outcome(Generic[R]):
+class Answer(Generic[R]):
     """One item's result: its value, or the SDK error it ended with."""
 
     value: R | None = None
@@ -121,22 +121,22 @@ async def run_bulk(
     throttle: Throttle,
     on_progress: Progress | None = None,
     tally: Tally | None = None,
-) -> list[Outcome[R]]:
+) -> list[Answer[R]]:
     """Run `work` on every item through `pool`; each item's value or error, in input order.
 
     An SDK error is the item's outcome and never cancels its siblings; any other exception is
     a bug and propagates. Progress goes to `tally` (or a new one on `on_progress`), one count
     per item.
     """
-    outcomes: list[Outcome[R]] = [Outcome() for _ in items]
+    answers: list[Answer[R]] = [Answer() for _ in items]
     progress = tally or Tally(on_progress, len(items))
     indexes = iter(range(len(items)))
 
     async def one(index: int) -> None:
         try:
-            outcomes[index].value = await work(items[index])
+            answers[index].value = await work(items[index])
         except HomebaseError as exc:
-            outcomes[index].error = exc
+            answers[index].error = exc
         progress.add()
 
     if items:
@@ -146,7 +146,7 @@ async def run_bulk(
             concurrency=min(concurrency, len(items)),
             throttle=throttle,
         )
-    return outcomes
+    return answers
 
 
 def unique(values: Iterable[T]) -> list[T]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._errors import JournalBusyError, JournalError
 from ._pg_common import _driver, advisory_key, connect, ensure_schema, hide, parse_url
-from ._store import Holder, Row, State
+from ._store import COLUMNS, Holder, Row, State, writes
 
 if TYPE_CHECKING:
     import psycopg
@@ -33,7 +33,8 @@ __all__ = ["PostgresStore"]
 #: How often a run given `wait=` tries the lease again.
 POLL = 0.2
 
-_COLUMNS = "operation, key, digest, state, action, outcome, result, error, attempts, item, updated"
+# psycopg's marks are %s (no % appears in these statements otherwise).
+_START, _FINISH = (s.replace("?", "%s") for s in writes("homebase_journal_items", ("scope", "run")))
 _T = TypeVar("_T")
 
 
@@ -123,75 +124,31 @@ class PostgresStore:
         return self._conn
 
     async def read(self, operation: str) -> dict[str, Row]:
-        found = await self._fetch(
-            self._open().execute(
-                f"SELECT {_COLUMNS} FROM homebase_journal_items"
-                " WHERE scope = %s AND run = %s AND operation = %s",
-                (self.scope, self.run, operation),
-            ),
-            "cannot be read",
-        )
-        return {row.key: row for row in map(_row, found)}
+        return {row.key: row for row in await self._select("AND operation = %s", operation)}
 
     async def rows(self) -> list[Row]:
-        found = await self._fetch(
-            self._open().execute(
-                f"SELECT {_COLUMNS} FROM homebase_journal_items WHERE scope = %s AND run = %s"
-                " ORDER BY operation, updated",
-                (self.scope, self.run),
-            ),
-            "cannot be read",
-        )
-        return list(map(_row, found))
+        return await self._select("ORDER BY operation, updated")
+
+    async def _select(self, rest: str, *values: str) -> list[Row]:
+        sql = f"SELECT {COLUMNS} FROM homebase_journal_items WHERE scope = %s AND run = %s {rest}"
+        running = self._open().execute(sql, (self.scope, self.run, *values))
+        return list(map(Row.from_values, await self._fetch(running, "cannot be read")))
 
     async def start(self, row: Row) -> None:
         if self._broken is not None:  # once failed, fail the rest at once (as SqliteStore)
             raise self._broken
         try:
-            await self._start(row)
+            await self._write(_START, row.start_values(), "cannot record an item in flight")
         except JournalError as exc:
             self._broken = exc
             raise
 
-    async def _start(self, row: Row) -> None:
-        await self._fetch(
-            self._open().execute(
-                "INSERT INTO homebase_journal_items AS i (scope, run, operation, key, digest,"
-                " state, action, attempts, item, updated)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, 1, %s, %s)"
-                " ON CONFLICT (scope, run, operation, key) DO UPDATE SET digest = excluded.digest,"
-                " state = excluded.state, action = excluded.action, outcome = NULL,"
-                " result = NULL, error = NULL, attempts = i.attempts + 1, item = excluded.item,"
-                " updated = excluded.updated",
-                (
-                    self.scope,
-                    self.run,
-                    row.operation,
-                    row.key,
-                    row.digest,
-                    str(State.IN_FLIGHT),
-                    row.action,
-                    row.item,
-                    row.updated,
-                ),
-            ),
-            "cannot record an item in flight",
-        )
-
     async def finish(self, row: Row) -> None:
-        await self._fetch(
-            self._open().execute(
-                "INSERT INTO homebase_journal_items AS i (scope, run, operation, key, digest,"
-                " state, action, outcome, result, error, item, updated)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (scope, run, operation, key) DO UPDATE SET digest = excluded.digest,"
-                " state = excluded.state, action = COALESCE(excluded.action, i.action),"
-                " outcome = excluded.outcome, result = excluded.result, error = excluded.error,"
-                " item = excluded.item, updated = excluded.updated",
-                (self.scope, self.run, *row.outcome_values()),
-            ),
-            "missed an outcome",
-        )
+        await self._write(_FINISH, row.outcome_values(), "missed an outcome")
+
+    async def _write(self, sql: str, values: tuple[str | None, ...], what: str) -> None:
+        conn = self._open()
+        await self._fetch(conn.execute(sql, (self.scope, self.run, *values)), what)
 
     async def resolve(
         self,
@@ -230,20 +187,3 @@ class PostgresStore:
             pass  # closing the session below releases the lock all the same
         finally:
             await conn.close()
-
-
-def _row(values: tuple[Any, ...]) -> Row:
-    op, key, digest, state, action, outcome, result, error, attempts, item, updated = values
-    return Row(
-        operation=op,
-        key=key,
-        digest=digest,
-        state=State(state),
-        action=action,
-        outcome=outcome,
-        result=result,
-        error=error,
-        attempts=int(attempts),
-        item=item,
-        updated=updated,
-    )

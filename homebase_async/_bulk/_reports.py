@@ -23,8 +23,7 @@ class SendReport:
     not_sent: dict[int, DailyLimitExceededError]
     failed: dict[int, HomebaseError]
     outcome_unknown: dict[int, WriteOutcomeUnknownError]
-    #: Indexes reported as an earlier run of the journal left them: nothing was sent for
-    #: them now (their entries above come from the journal).
+    #: Indexes reported as an earlier run of the journal left them (nothing sent now).
     from_journal: frozenset[int] = frozenset()
 
 
@@ -40,8 +39,7 @@ class CreateReport:
     created: dict[int, str]
     failed: dict[int, HomebaseError]
     outcome_unknown: dict[int, WriteOutcomeUnknownError]
-    #: Indexes reported as an earlier run of the journal left them: nothing was sent for
-    #: them now (their entries above come from the journal).
+    #: Indexes reported as an earlier run of the journal left them (nothing sent now).
     from_journal: frozenset[int] = frozenset()
 
 
@@ -60,6 +58,5 @@ class UpsertReport:
     ambiguous: dict[int, list[str]]
     failed: dict[int, HomebaseError]
     outcome_unknown: dict[int, WriteOutcomeUnknownError]
-    #: Indexes reported as an earlier run of the journal left them: nothing was sent for
-    #: them now (their entries above come from the journal).
+    #: Indexes reported as an earlier run of the journal left them (nothing sent now).
     from_journal: frozenset[int] = frozenset()

@@ -66,40 +66,23 @@ async def create_many(
     writer: Writer[B, str], items: Sequence[object], options: Options, throttle: Throttle
 ) -> CreateReport:
     """Create every item once, settling lost answers on proof (see `_settle`)."""
-    run = BulkRun(writer, items, options, throttle)
-    run.count_prepared()
-    async with run:
-        todo, earlier = _sort_earlier(run, resend_unknown=True)
-        await run.create(todo, earlier)
-    return CreateReport(
-        created=run.ended(Outcome.CREATED),
-        failed=run.ended(Outcome.FAILED),
-        outcome_unknown=run.ended(Outcome.UNKNOWN),
-        from_journal=run.from_journal,
-    )
+    async with BulkRun(writer, items, options, throttle) as run:
+        await run.create(*_sort_earlier(run, resend_unknown=True))
+    return run.report(CreateReport)
 
 
 async def send_many(
     writer: Writer[B, R], items: Sequence[object], options: Options, throttle: Throttle
 ) -> SendReport:
     """Send every item at most once: an item whose outcome is unknown is never resent."""
-    run = BulkRun(writer, items, options, throttle)
-    run.count_prepared()
-    async with run:
+    async with BulkRun(writer, items, options, throttle) as run:
         todo, _ = _sort_earlier(run, resend_unknown=False)
         for item in run.items:
             if item.outcome is Outcome.UNKNOWN and not item.replayed:
                 await run.record(item, "send")
-        lost = await run.send_all(todo, action="send", success=Outcome.SENT)
-        for item in lost:
+        for item in await run.send_all(todo, action="send", success=Outcome.SENT):
             await run.unknown(item, None, "send")
-    return SendReport(
-        sent=run.ended(Outcome.SENT),
-        not_sent=run.ended(Outcome.NOT_SENT),
-        failed=run.ended(Outcome.FAILED),
-        outcome_unknown=run.ended(Outcome.UNKNOWN),
-        from_journal=run.from_journal,
-    )
+    return run.report(SendReport)
 
 
 @attrs.frozen
@@ -130,9 +113,7 @@ async def upsert_many(
 ) -> UpsertReport:
     """Create what is new, update what changed, touch nothing else; never two items on one
     record."""
-    run = BulkRun(writer, items, options, throttle)
-    run.count_prepared()
-    async with run:
+    async with BulkRun(writer, items, options, throttle) as run:
         todo = _own_keys(
             run, [i for i in run.items if i.outcome is None and not run.replay(i)], matcher
         )
@@ -148,28 +129,17 @@ async def upsert_many(
             await matcher.update(ident, body)
             return ident
 
-        lost = await run.send_all(
-            [i for i in todo if i.index in updates],
-            action="update",
-            success=Outcome.UPDATED,
-            send=update,
-        )
-        for item in lost:
+        to_update = [i for i in todo if i.index in updates]
+        for item in await run.send_all(
+            to_update, action="update", success=Outcome.UPDATED, send=update
+        ):
             await run.unknown(item, None, "update")
         # Not found, yet an earlier run was creating it (killed a moment ago, say): searched
         # again after the settle delay before it is ever sent; never sent if a success
         # status proved that create.
         earlier = [i for i in creates if _was_creating(i, same_content=False)]
         await run.create([i for i in creates if i not in earlier], earlier)
-    return UpsertReport(
-        created=run.ended(Outcome.CREATED),
-        updated=run.ended(Outcome.UPDATED),
-        unchanged=run.ended(Outcome.UNCHANGED),
-        ambiguous=run.ended(Outcome.AMBIGUOUS),
-        failed=run.ended(Outcome.FAILED),
-        outcome_unknown=run.ended(Outcome.UNKNOWN),
-        from_journal=run.from_journal,
-    )
+    return run.report(UpsertReport)
 
 
 def _own_keys(run: BulkRun[B, str], todo: list[Item[B]], matcher: Matcher[B]) -> list[Item[B]]:
@@ -179,25 +149,18 @@ def _own_keys(run: BulkRun[B, str], todo: list[Item[B]], matcher: Matcher[B]) ->
     for item in todo:
         assert item.body is not None
         keys = [k.casefold() for k in matcher.keys(item.body)]
-        if not keys:
-            run.end(
-                item,
-                Outcome.FAILED,
-                error=ValidationError(
-                    "match_on", f"item {item.index} has none of the fields to match on"
-                ),
-            )
-            continue
         clash = next((owner[k] for k in keys if k in owner), None)
-        if clash is not None:
-            run.end(
-                item,
-                Outcome.FAILED,
-                error=ValidationError("items", f"item {item.index} has a key of item {clash}"),
+        if not keys:
+            why = ValidationError(
+                "match_on", f"item {item.index} has none of the fields to match on"
             )
+        elif clash is not None:
+            why = ValidationError("items", f"item {item.index} has a key of item {clash}")
+        else:
+            owner.update(dict.fromkeys(keys, item.index))
+            kept.append(item)
             continue
-        owner.update(dict.fromkeys(keys, item.index))
-        kept.append(item)
+        run.end(item, Outcome.FAILED, error=why)
     return kept
 
 

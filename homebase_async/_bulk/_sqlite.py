@@ -21,7 +21,7 @@ import sqlite3
 import time
 
 from .._errors import JournalBusyError, JournalError
-from ._store import SCHEMA_VERSION, Holder, Row, State
+from ._store import COLUMNS, COLUMNS_DDL, SCHEMA_VERSION, Holder, Row, State, check_version, writes
 
 __all__ = ["SqliteStore"]
 
@@ -33,24 +33,13 @@ _HELD: set[tuple[int, int]] = set()
 #: How often a run given `wait=` tries the lease again.
 POLL = 0.1
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS items (
-    operation TEXT NOT NULL,
-    key       TEXT NOT NULL,
-    digest    TEXT NOT NULL,
-    state     TEXT NOT NULL,
-    action    TEXT,
-    outcome   TEXT,
-    result    TEXT,
-    error     TEXT,
-    attempts  INTEGER NOT NULL DEFAULT 0,
-    item      TEXT NOT NULL,
-    updated   TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS items ({COLUMNS_DDL}
     PRIMARY KEY (operation, key)
 );
 """
-_COLUMNS = "operation, key, digest, state, action, outcome, result, error, attempts, item, updated"
+_START, _FINISH = writes("items")
 
 
 class SqliteStore:
@@ -159,11 +148,7 @@ class SqliteStore:
                 )
         except sqlite3.Error as exc:
             raise JournalError(f"journal {self.name!r} cannot be opened: {exc}") from None
-        if int(version) > SCHEMA_VERSION:
-            raise JournalError(
-                f"journal {self.name!r} has schema {version}, newer than this SDK's "
-                f"{SCHEMA_VERSION}: upgrade homebase-async"
-            )
+        check_version(self.name, version)
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
@@ -171,20 +156,15 @@ class SqliteStore:
         return self._db
 
     async def read(self, operation: str) -> dict[str, Row]:
-        try:
-            found = self._conn().execute(
-                f"SELECT {_COLUMNS} FROM items WHERE operation = ?", (operation,)
-            )
-            return {row.key: row for row in map(_row, found.fetchall())}
-        except (sqlite3.Error, ValueError) as exc:
-            raise JournalError(f"journal {self.name!r} cannot be read: {exc}") from None
+        return {row.key: row for row in self._select("WHERE operation = ?", operation)}
 
     async def rows(self) -> list[Row]:
+        return self._select("ORDER BY operation, updated")
+
+    def _select(self, rest: str, *values: str) -> list[Row]:
         try:
-            found = self._conn().execute(
-                f"SELECT {_COLUMNS} FROM items ORDER BY operation, updated"
-            )
-            return list(map(_row, found.fetchall()))
+            found = self._conn().execute(f"SELECT {COLUMNS} FROM items {rest}", values)
+            return list(map(Row.from_values, found.fetchall()))
         except (sqlite3.Error, ValueError) as exc:
             raise JournalError(f"journal {self.name!r} cannot be read: {exc}") from None
 
@@ -192,39 +172,13 @@ class SqliteStore:
         if self._broken is not None:  # once failed, fail the rest at once (no lock waits)
             raise self._broken
         try:
-            self._write(
-                "INSERT INTO items (operation, key, digest, state, action, attempts, item, updated)"
-                " VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
-                " ON CONFLICT (operation, key) DO UPDATE SET digest = excluded.digest,"
-                " state = excluded.state, action = excluded.action, outcome = NULL,"
-                " result = NULL, error = NULL, attempts = attempts + 1, item = excluded.item,"
-                " updated = excluded.updated",
-                (
-                    row.operation,
-                    row.key,
-                    row.digest,
-                    State.IN_FLIGHT,
-                    row.action,
-                    row.item,
-                    row.updated,
-                ),
-                "cannot record an item in flight",
-            )
+            self._write(_START, row.start_values(), "cannot record an item in flight")
         except JournalError as exc:
             self._broken = exc
             raise
 
     async def finish(self, row: Row) -> None:
-        self._write(
-            "INSERT INTO items (operation, key, digest, state, action, outcome, result, error,"
-            " item, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (operation, key) DO UPDATE SET digest = excluded.digest,"
-            " state = excluded.state, action = COALESCE(excluded.action, items.action),"
-            " outcome = excluded.outcome, result = excluded.result, error = excluded.error,"
-            " item = excluded.item, updated = excluded.updated",
-            row.outcome_values(),
-            "missed an outcome",
-        )
+        self._write(_FINISH, row.outcome_values(), "missed an outcome")
 
     async def resolve(
         self,
@@ -269,20 +223,3 @@ def _version(db: sqlite3.Connection) -> str | None:
 def _meta(db: sqlite3.Connection, name: str) -> str | None:
     found = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
     return None if found is None else str(found[0])
-
-
-def _row(values: tuple[object, ...]) -> Row:
-    op, key, digest, state, action, outcome, result, error, attempts, item, updated = values
-    return Row(
-        operation=str(op),
-        key=str(key),
-        digest=str(digest),
-        state=State(str(state)),
-        action=None if action is None else str(action),
-        outcome=None if outcome is None else str(outcome),
-        result=None if result is None else str(result),
-        error=None if error is None else str(error),
-        attempts=int(attempts),  # type: ignore[call-overload]
-        item=str(item),
-        updated=str(updated),
-    )

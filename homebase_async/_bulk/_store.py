@@ -28,7 +28,19 @@ from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["SCHEMA_VERSION", "Holder", "JournalStore", "Row", "State"]
+from .._errors import JournalError
+
+__all__ = [
+    "COLUMNS",
+    "COLUMNS_DDL",
+    "SCHEMA_VERSION",
+    "Holder",
+    "JournalStore",
+    "Row",
+    "State",
+    "check_version",
+    "writes",
+]
 
 #: The rows' layout; a store refuses a journal written with a newer one.
 SCHEMA_VERSION = 2
@@ -60,21 +72,91 @@ class Row:
     item: str = "{}"
     updated: str = ""
 
-    def outcome_values(self) -> tuple[str | None, ...]:
-        """The columns an outcome commits, in the stores' order: operation, key, digest,
-        state, action, outcome, result, error, item, updated."""
+    def start_values(self) -> tuple[str | None, ...]:
+        """What `start` commits, in the order of `writes`' first statement."""
         return (
-            self.operation,
-            self.key,
-            self.digest,
-            str(self.state),
-            self.action,
-            self.outcome,
-            self.result,
-            self.error,
-            self.item,
-            self.updated,
+            *(self.operation, self.key, self.digest, str(State.IN_FLIGHT), self.action),
+            *(self.item, self.updated),
         )
+
+    def outcome_values(self) -> tuple[str | None, ...]:
+        """What `finish` commits, in the order of `writes`' second statement."""
+        return (
+            *(self.operation, self.key, self.digest, str(self.state), self.action),
+            *(self.outcome, self.result, self.error, self.item, self.updated),
+        )
+
+    @classmethod
+    def from_values(cls, values: tuple[object, ...]) -> Row:
+        """A row read back as `SELECT {COLUMNS}` gives it."""
+        op, key, digest, state, action, outcome, result, error, attempts, item, updated = values
+        return cls(
+            operation=str(op),
+            key=str(key),
+            digest=str(digest),
+            state=State(str(state)),
+            action=_text(action),
+            outcome=_text(outcome),
+            result=_text(result),
+            error=_text(error),
+            attempts=int(attempts),  # type: ignore[call-overload]
+            item=str(item),
+            updated=str(updated),
+        )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+#: A row's columns as both stores select them (`Row.from_values`).
+COLUMNS = "operation, key, digest, state, action, outcome, result, error, attempts, item, updated"
+#: The same columns as both stores' item tables declare them (after their own key columns).
+COLUMNS_DDL = """
+    operation TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    digest    TEXT NOT NULL,
+    state     TEXT NOT NULL,
+    action    TEXT,
+    outcome   TEXT,
+    result    TEXT,
+    error     TEXT,
+    attempts  INTEGER NOT NULL DEFAULT 0,
+    item      TEXT NOT NULL,
+    updated   TEXT NOT NULL,"""
+
+
+def check_version(name: str, version: str) -> None:
+    """Refuse a journal whose schema is newer than this SDK's (it may mean other things)."""
+    if int(version) > SCHEMA_VERSION:
+        raise JournalError(
+            f"journal {name!r} has schema {version}, newer than this SDK's {SCHEMA_VERSION}: "
+            "upgrade homebase-async"
+        )
+
+
+def writes(table: str, scope: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Both stores' `start` and `finish` statements on `table` (`?` marks; the `scope` columns
+    come first in the key and the values). `start` counts an attempt and clears the last
+    outcome; `finish` keeps the action of the row in flight when it names none."""
+    keys = ", ".join([*scope, "operation", "key"])
+    marks = "?, " * len(scope)
+    start = (
+        f"INSERT INTO {table} AS i ({keys}, digest, state, action, attempts, item, updated)"
+        f" VALUES ({marks}?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT ({keys}) DO UPDATE SET"
+        " digest = excluded.digest, state = excluded.state, action = excluded.action,"
+        " outcome = NULL, result = NULL, error = NULL, attempts = i.attempts + 1,"
+        " item = excluded.item, updated = excluded.updated"
+    )
+    finish = (
+        f"INSERT INTO {table} AS i ({keys}, digest, state, action, outcome, result, error,"
+        f" item, updated) VALUES ({marks}?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ({keys})"
+        " DO UPDATE SET digest = excluded.digest, state = excluded.state,"
+        " action = COALESCE(excluded.action, i.action), outcome = excluded.outcome,"
+        " result = excluded.result, error = excluded.error, item = excluded.item,"
+        " updated = excluded.updated"
+    )
+    return start, finish
 
 
 @attrs.frozen(kw_only=True)

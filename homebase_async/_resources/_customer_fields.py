@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from homebase_api.models import Customer, Phone
 from homebase_api.types import Unset
@@ -14,6 +15,7 @@ from .._validation import check_bool, check_optional_str, check_phone, split_lis
 __all__ = [
     "FIELDS",
     "MATCH_FIELDS",
+    "CustomerFields",
     "Fields",
     "PhoneInput",
     "check_match_on",
@@ -24,23 +26,33 @@ __all__ = [
     "identity",
     "item_fields",
     "phone_model",
+    "takes_fields",
 ]
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 MATCH_FIELDS = ("email", "phone")
-#: The fields of a customer a caller sets: `create`'s keyword arguments, a bulk item's keys.
-FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "address",
-    "notes",
-    "tags",
-    "notifications",
-)
 Fields = dict[str, Any]
 
 PhoneInput = Phone | Mapping[str, str] | str
+
+
+class CustomerFields(TypedDict, total=False):
+    """The fields of a customer a caller sets, declared once: the keyword arguments of
+    `customers.create` and `update` (`**fields: Unpack[CustomerFields]`, so mypy checks them),
+    and a bulk item's keys. A text field added here needs nothing more: it is checked as text."""
+
+    first_name: str | None
+    last_name: str | None
+    phone: PhoneInput | None
+    email: str | Iterable[str] | None
+    address: str | Iterable[str] | None
+    notes: str | None
+    tags: str | Iterable[str] | None
+    notifications: bool | None
+
+
+FIELDS = tuple(CustomerFields.__annotations__)
 
 
 def phone_model(value: PhoneInput, field: str = "phone") -> Phone:
@@ -62,40 +74,56 @@ def _has_phone(phone: Phone | None) -> bool:
     return phone is not None and any(v for v in phone.to_dict().values())
 
 
-def customer_fields(
-    *,
-    first_name: str | None,
-    last_name: str | None,
-    phone: PhoneInput | None,
-    email: str | Iterable[str] | None,
-    address: str | Iterable[str] | None,
-    notes: str | None,
-    tags: str | Iterable[str] | None,
-    notifications: bool | None,
-) -> dict[str, Any]:
+def _listed(separators: str, most: int = 0, what: str = "") -> Callable[[str, Any], list[str]]:
+    """A list field's check: split as the server would, at most `most` (0: any number)."""
+
+    def check(field: str, value: Any) -> list[str]:
+        values = split_list(value, separators, field=field)
+        if most and len(values) > most:
+            raise ValidationError(field, f"at most {most} {what}")
+        return values
+
+    return check
+
+
+#: How each field that is not plain text is checked (plain text: `check_optional_str`).
+_CHECKS: dict[str, Callable[[str, Any], Any]] = {
+    "phone": lambda field, value: phone_model(value, field),
+    "email": _listed(",;", 2, "e-mail addresses"),
+    "address": _listed(";*", 2, "addresses"),
+    "tags": _listed(",;*"),
+    "notifications": check_bool,
+}
+
+
+def customer_fields(**given: Unpack[CustomerFields]) -> dict[str, Any]:
     """The set customer fields as generated-model arguments; lists split as the server would."""
-    fields: dict[str, Any] = {}
-    if first_name is not None:
-        fields["first_name"] = check_optional_str("first_name", first_name)
-    if last_name is not None:
-        fields["last_name"] = check_optional_str("last_name", last_name)
-    if phone is not None:
-        fields["phone"] = phone_model(phone)
-    if email is not None:
-        fields["email"] = split_list(email, ",;", field="email")
-        if len(fields["email"]) > 2:
-            raise ValidationError("email", "at most 2 e-mail addresses")
-    if address is not None:
-        fields["address"] = split_list(address, ";*", field="address")
-        if len(fields["address"]) > 2:
-            raise ValidationError("address", "at most 2 addresses")
-    if notes is not None:
-        fields["notes"] = check_optional_str("notes", notes)
-    if tags is not None:
-        fields["tags"] = split_list(tags, ",;*", field="tags")
-    if notifications is not None:
-        fields["notifications"] = check_bool("notifications", notifications)
-    return fields
+    unknown = sorted(set(given) - set(FIELDS))
+    if unknown:
+        raise TypeError(f"got an unexpected keyword argument {unknown[0]!r}")
+    return {
+        name: _CHECKS.get(name, check_optional_str)(name, value)
+        for name in FIELDS
+        if (value := given.get(name)) is not None
+    }
+
+
+def takes_fields(method: F) -> F:
+    """Show the customer fields as `method`'s keyword parameters (`help`, `inspect.signature`):
+    its `**fields: Unpack[CustomerFields]` is what mypy sees."""
+    signature = inspect.signature(method)
+    kept = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    fields = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=getattr(kind, "__forward_arg__", kind),  # the text, as written
+        )
+        for name, kind in CustomerFields.__annotations__.items()
+    ]
+    method.__signature__ = signature.replace(parameters=[*kept, *fields])  # type: ignore[attr-defined]
+    return method
 
 
 def check_new_customer(fields: Mapping[str, Any]) -> None:

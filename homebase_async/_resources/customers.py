@@ -38,8 +38,8 @@ from .._validation import (
 from ._base import Resource, data_of, not_found
 from ._customer_fields import (
     MATCH_FIELDS,
+    CustomerFields,
     Fields,
-    PhoneInput,
     check_match_on,
     check_new_customer,
     customer_fields,
@@ -48,6 +48,7 @@ from ._customer_fields import (
     identity,
     item_fields,
     phone_model,
+    takes_fields,
 )
 
 __all__ = ["Customers", "customer_fields", "phone_model"]
@@ -126,35 +127,17 @@ class Customers(Resource):
                 return customer
         raise not_found("customer", customer_id)
 
-    async def create(
-        self,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        phone: PhoneInput | None = None,
-        email: str | Iterable[str] | None = None,
-        address: str | Iterable[str] | None = None,
-        notes: str | None = None,
-        tags: str | Iterable[str] | None = None,
-        notifications: bool | None = None,
-    ) -> str:
+    @takes_fields
+    async def create(self, **fields: Unpack[CustomerFields]) -> str:
         """Create a customer and return its id.
 
         Needs a first or last name and a phone or e-mail; `phone` takes a Phone, a mapping of
         kind → number, or one number (the mobile). Never retried once sent: a failure that
-        leaves the outcome open raises WriteOutcomeUnknownError.
+        leaves the outcome open raises WriteOutcomeUnknownError. Keywords: `CustomerFields`.
         """
-        fields = customer_fields(
-            first_name=first_name,
-            last_name=last_name,
-            phone=phone,
-            email=email,
-            address=address,
-            notes=notes,
-            tags=tags,
-            notifications=notifications,
-        )
-        check_new_customer(fields)
-        return await self._post(fields)
+        checked = customer_fields(**fields)
+        check_new_customer(checked)
+        return await self._post(checked)
 
     async def _post(self, fields: Fields, sending: Sending | None = None) -> str:
         body = NewCustomer(**fields)
@@ -165,34 +148,15 @@ class Customers(Resource):
         )
         return str(data_of(CREATE, response, CreatedCustomerResponse).customer_id)
 
-    async def update(
-        self,
-        customer_id: str,
-        *,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        phone: PhoneInput | None = None,
-        email: str | Iterable[str] | None = None,
-        address: str | Iterable[str] | None = None,
-        notes: str | None = None,
-        tags: str | Iterable[str] | None = None,
-        notifications: bool | None = None,
-    ) -> None:
-        """Change the given fields only (arrays replace); None means "leave as is"."""
+    @takes_fields
+    async def update(self, customer_id: str, **fields: Unpack[CustomerFields]) -> None:
+        """Change the given fields only (arrays replace); None means "leave as is".
+        Keywords: `CustomerFields`."""
         check_path_id("customer_id", customer_id)
-        fields = customer_fields(
-            first_name=first_name,
-            last_name=last_name,
-            phone=phone,
-            email=email,
-            address=address,
-            notes=notes,
-            tags=tags,
-            notifications=notifications,
-        )
-        if not fields:
+        checked = customer_fields(**fields)
+        if not checked:
             raise ValidationError("customer_id", "nothing to update: no field was given")
-        await self._put(customer_id, fields)
+        await self._put(customer_id, checked)
 
     async def _put(self, customer_id: str, fields: Fields) -> None:
         body = CustomerUpdate(**fields)
@@ -315,6 +279,7 @@ class Customers(Resource):
         return Writer(
             operation=operation,
             request=CREATE.name,
+            update_request=UPDATE.name,
             noun="customers",
             validate=item_fields,
             identity=lambda fields: identity(fields, match_on),

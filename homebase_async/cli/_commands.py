@@ -12,24 +12,23 @@ from typing import Any, TextIO
 import click
 
 from .._errors import HomebaseError
-from . import _sync
+from . import _export, _lookup, _send
 from ._inputs import InputFile, InputText, lookup_lines, parse_when
 from ._output import OutputPathError, check_output_path
 from ._resume import bind_export
-from ._settings import (
+from ._run import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_TERMINATED,
     EXIT_USAGE,
     Terminated,
-    api_options,
     describe_error,
     exit_code_for,
     fail,
     finish,
     run,
-    settings,
 )
+from ._settings import api_options, settings
 
 __all__ = ["cli"]
 
@@ -162,7 +161,7 @@ def customers_lookup(source: TextIO, column: str | None, output: str | None) -> 
     lines = lookup_lines(source, column)
     if not any(identifier for _, identifier in lines):
         fail(f"no identifiers in {source.name}", EXIT_USAGE)
-    finish(run(_sync.lookup(settings(), lines, output)))
+    finish(run(_lookup.lookup(settings(), lines, output)))
 
 
 @cli.group()
@@ -203,7 +202,7 @@ def jobs_export(
     if resume and output is not None:
         record = {"export": "jobs", "from": _utc(start), "to": _utc(end)}
         bind_export(output, record)
-    finish(run(_sync.export_jobs(settings(), start, end, output_format, output, resume=resume)))
+    finish(run(_export.export_jobs(settings(), start, end, output_format, output, resume=resume)))
 
 
 def _utc(when: dt.datetime) -> str:
@@ -233,7 +232,7 @@ def leads_export(
     """Export every (non-archived) lead, optionally by status or customer."""
     finish(
         run(
-            _sync.export_leads(
+            _export.export_leads(
                 settings(), list(statuses), list(customer_ids), output_format, output
             )
         )
@@ -289,11 +288,11 @@ def messages_send(
     With --journal FILE, the same command run again after a crash sends only what was not
     sent; messages in flight at the crash are reported outcome_unknown, never resent.
     """
-    items = _sync.message_items(source, phones, customer_ids, message, media_url)
+    items = _send.message_items(source, phones, customer_ids, message, media_url)
     if not items:
         fail("no recipients: give FILE, --to or --customer-id", EXIT_USAGE)
     fresh = journal is None or not os.path.exists(journal)
-    finish(run(_sync.send(settings(), items, output, journal=journal, fresh=fresh)))
+    finish(run(_send.send(settings(), items, output, journal=journal, fresh=fresh)))
 
 
 def _needs_testing(what: str) -> str:

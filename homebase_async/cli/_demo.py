@@ -18,9 +18,9 @@ import click
 from .. import HomebaseClient, LookupResult, SendReport
 from ..testing import FakeHomebase, Faults
 from ._demo_resume import resume_demo
+from ._export import truncation_reported
 from ._output import open_output, row_writer
 from ._progress import progress_bar, wants_progress
-from ._sync import truncation_reported
 
 __all__ = ["READ_FAULTS", "SEND_FAULTS", "DemoSizes", "run_demo"]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from ._settings import EXIT_USAGE, fail
+from ._run import EXIT_USAGE, fail
 from ._sheet import column_of, fold
 
 __all__ = ["InputFile", "InputText", "lookup_lines", "parse_when"]

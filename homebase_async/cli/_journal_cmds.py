@@ -17,7 +17,7 @@ from .._bulk._options import scope_of
 from .._bulk._store import Holder, JournalStore, Row, State
 from .._errors import HomebaseError, JournalBusyError
 from ._commands import cli
-from ._settings import EXIT_BUSY, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, fail
+from ._run import EXIT_BUSY, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, fail
 
 __all__ = ["journal"]
 

@@ -8,7 +8,7 @@ import click
 
 from . import _journal_cmds, _sync_cmds  # noqa: F401 - register `journal`, `customers sync`
 from ._commands import cli, quiet_stdout
-from ._settings import EXIT_INTERRUPTED, EXIT_OK
+from ._run import EXIT_INTERRUPTED, EXIT_OK
 
 __all__ = ["cli", "main"]
 

@@ -1,68 +1,24 @@
-"""What every API command shares: the connection options, the client, and exit codes."""
+"""The connection options every API command shares, and the client made from them."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
 import socket
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import click
 import httpx
 
 from .._client import HomebaseClient
-from .._errors import (
-    AuthenticationError,
-    ConfigurationError,
-    HomebaseError,
-    JournalBusyError,
-    NotFoundError,
-    PermissionDeniedError,
-    TransportError,
-    ValidationError,
-)
+from .._errors import ConfigurationError
 from ._progress import wants_progress
 
-__all__ = [
-    "EXIT_AUTH",
-    "EXIT_BUSY",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_PARTIAL",
-    "EXIT_TERMINATED",
-    "EXIT_USAGE",
-    "Settings",
-    "Terminated",
-    "api_options",
-    "describe_error",
-    "exit_code_for",
-    "fail",
-    "finish",
-    "run",
-    "settings",
-]
-
-EXIT_OK = 0
-EXIT_PARTIAL = 1
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-#: Another run holds the journal's lease: this run sent nothing (run it again later).
-EXIT_BUSY = 4
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143  # 128 + SIGTERM, as shells report it
-API_PATH = "/api/v1"
-
-
-class Terminated(Exception):
-    """SIGTERM stopped the command; its cleanups ran, as after Ctrl-C."""
-
+__all__ = ["Settings", "api_options", "check_host", "settings"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-T = TypeVar("T")
 
 
 @attrs.define
@@ -181,95 +137,3 @@ def api_options(func: F) -> F:
 def settings() -> Settings:
     # On the root context, so the root group's error handling sees the command's settings.
     return click.get_current_context().find_root().ensure_object(Settings)
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run one command's coroutine; Ctrl-C or SIGTERM cancels it, so its cleanups run.
-
-    Ctrl-C re-raises KeyboardInterrupt (asyncio.run's handling); SIGTERM raises Terminated.
-    """
-    terminated = False
-
-    async def main() -> T:
-        nonlocal terminated
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        assert task is not None
-
-        def terminate() -> None:
-            nonlocal terminated
-            terminated = True
-            task.cancel()
-
-        loop.add_signal_handler(signal.SIGTERM, terminate)
-        try:
-            return await coro
-        finally:
-            loop.remove_signal_handler(signal.SIGTERM)
-
-    try:
-        return asyncio.run(main())
-    except asyncio.CancelledError:
-        if terminated:
-            raise Terminated from None
-        raise
-
-
-def finish(code: int) -> None:
-    """End the command with `code` unless it is 0."""
-    if code != EXIT_OK:
-        raise click.exceptions.Exit(code)
-
-
-def host_not_found(error: BaseException) -> bool:
-    """A DNS failure anywhere in the chain (the SDK's HostNotFoundError, or the raw cause)."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, socket.gaierror) or type(current).__name__ in (
-            "HostNotFoundError",
-            "ClientConnectorDNSError",
-        ):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
-
-
-def exit_code_for(error: HomebaseError) -> int:
-    if isinstance(error, JournalBusyError):
-        return EXIT_BUSY
-    if isinstance(error, ConfigurationError | AuthenticationError | PermissionDeniedError):
-        return EXIT_AUTH
-    if isinstance(error, TransportError) and host_not_found(error):
-        return EXIT_AUTH
-    if isinstance(error, ValidationError):
-        return EXIT_USAGE
-    return EXIT_PARTIAL
-
-
-def path_hint(error: BaseException, base_url: str | None) -> str:
-    """For a 404, a hint when the base URL lacks the API's path (the usual cause)."""
-    if not isinstance(error, NotFoundError) or base_url is None:
-        return ""
-    if httpx.URL(base_url).path.rstrip("/").endswith(API_PATH):
-        return ""
-    return f" (the base URL {base_url} does not end in {API_PATH}: is that path missing?)"
-
-
-def describe_error(error: HomebaseError, base_url: str | None = None) -> str:
-    """A one-line message; SDK errors never carry request headers, so never the key."""
-    if isinstance(error, AuthenticationError):
-        return f"authentication failed ({error}): check HOMEBASE_API_KEY or --api-key-file"
-    if isinstance(error, PermissionDeniedError):
-        return f"not allowed for this account ({error})"
-    if isinstance(error, ConfigurationError):
-        return f"configuration: {error}"
-    if isinstance(error, TransportError) and host_not_found(error):
-        return f"host not found ({error}): check --base-url or HOMEBASE_BASE_URL"
-    return f"{type(error).__name__}: {error}{path_hint(error, base_url)}"
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"homebase: {message}", err=True)
-    raise click.exceptions.Exit(code)

@@ -24,20 +24,21 @@ from .._resources._customer_fields import identifiers, item_fields
 from ._commands import _EPILOG, _output_option, customers
 from ._output import open_output, plural, row_writer
 from ._progress import progress_bar
-from ._settings import (
+from ._run import (
     EXIT_AUTH,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_USAGE,
-    Settings,
-    api_options,
     fail,
     finish,
+    note,
+    replay_label,
+    worst_exit,
 )
-from ._settings import run as run_command
+from ._run import run as run_command
+from ._settings import Settings, api_options
 from ._settings import settings as current_settings
 from ._sheet import NotUtf8, SheetRow, Source, sheet_rows
-from ._sync import replay_label, worst_exit
 
 __all__ = ["CHUNK", "check_rows", "customers_sync", "sync"]
 
@@ -46,10 +47,6 @@ __all__ = ["CHUNK", "check_rows", "customers_sync", "sync"]
 CHUNK = 2_000
 #: Bad rows listed on stderr before the rest are only counted.
 SHOWN = 20
-
-
-def _note(message: str) -> None:
-    click.echo(f"homebase: {message}", err=True)
 
 
 def check_rows(source: Source, match_on: Sequence[str]) -> tuple[int, list[str], int]:
@@ -71,7 +68,7 @@ def check_rows(source: Source, match_on: Sequence[str]) -> tuple[int, list[str],
         if len(shown) < SHOWN:
             shown.append(f"{row.place}: {message}")
 
-    for row in sheet_rows(source, note=_note):
+    for row in sheet_rows(source, note=note):
         if row.error is not None:
             problem(row, row.error)
             continue
@@ -177,9 +174,9 @@ async def sync(
         now = counts[status] - earlier[status]
         label = vague if counts[status] else ""
         if now or not earlier[status]:
-            _note(f"customers sync: {now} {status}{label}")
+            note(f"customers sync: {now} {status}{label}")
         if earlier[status]:
-            _note(
+            note(
                 f"customers sync: {earlier[status]} {status} (by an earlier run, from the journal)"
             )
     # 2 when a row's own input was bad, 3 when a failure concerns the key or host, else 1.
@@ -245,7 +242,7 @@ def customers_sync(
             count, shown, problems = check_rows(opened, fields)
             if problems:
                 for line in shown:
-                    _note(line)
+                    note(line)
                 more = f" ({problems - len(shown)} more not shown)" if problems > len(shown) else ""
                 fail(f"{plural(problems, 'bad row')}{more}: nothing sent", EXIT_USAGE)
             if not count:

@@ -162,6 +162,27 @@ async def test_a_sent_row_of_the_wrong_shape_is_unknown_never_resent(tmp_path: P
     assert len(fake.sms_sent) == 1
 
 
+async def test_a_damaged_update_row_names_the_update_request(tmp_path: Path) -> None:
+    # 0.3.0 reported an upsert's damaged update row under createCustomer: a person checking
+    # the journal would look for a create that never was.
+    import sqlite3
+
+    fake = FakeHomebase(seed=8)
+    fake.add_customer(first_name="Old", email="ada@example.com")
+    journal = tmp_path / "upsert.journal"
+    items = [{"first_name": "Ada", "email": "ada@example.com"}]
+    async with _client(fake) as hb:
+        first = await hb.customers.upsert_many(items, journal=journal)
+        assert list(first.updated) == [0]
+        with sqlite3.connect(journal) as db:
+            db.execute("UPDATE items SET result = ?", (json.dumps(["not", "an", "id"]),))
+        again = await hb.customers.upsert_many(items, journal=journal)
+    assert list(again.outcome_unknown) == [0]
+    assert again.outcome_unknown[0].operation == "updateCustomer"
+    assert "damaged" in str(again.outcome_unknown[0])
+    assert len(fake.customers) == 1
+
+
 async def test_an_upsert_item_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # 0.2 checked each item three times (the method, the batch, then `create(**item)`).
     from homebase_async._resources import _customer_fields

@@ -183,8 +183,9 @@ async def test_an_update_resolved_as_written_is_reported_done_on_the_next_run(
 
 
 async def test_a_raising_progress_callback_never_kills_a_lookup() -> None:
-    # Bulk writes log a raising on_progress once and go on (BulkRun._tick); lookups and
-    # listings call it through Tally.add unguarded: a raw ExceptionGroup, no result.
+    # Review finding: bulk writes logged a raising on_progress once and went on, while lookups
+    # and listings called it unguarded (a raw ExceptionGroup, no result). Now `Tally.add`
+    # guards it for all.
     fake = FakeHomebase(seed=9)
     fake.add_customer(first_name="A", email="a@example.com")
 
