@@ -1,5 +1,6 @@
-"""`customers.create`/`update` declare their fields once (`**fields: Unpack[CustomerFields]`),
-and mypy still checks every keyword a caller passes: a misspelt field or a wrong type fails
+"""`customers.update` takes its fields as `**fields: Unpack[CustomerFields]`, and `create`
+writes the same fields out (callers pass them by position too) under a test that holds the two
+equal; mypy checks every keyword a caller passes: a misspelt field or a wrong type fails
 type-checking, as it did when each field was written out in the signature."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 from homebase_async import HomebaseClient
-from homebase_async._resources._customer_fields import FIELDS
+from homebase_async._resources._customer_fields import FIELDS, CustomerFields
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,6 +27,7 @@ async def right(hb: HomebaseClient) -> None:
         address="1 Main St", notes=None, tags="a,b", notifications=True, last_name="L",
     )
     await hb.customers.update("c1", notes="x", phone="+13038284444")
+    await hb.customers.create("Ada", "Lovelace", "+13038284444")  # by position, as always
 
 
 async def wrong(hb: HomebaseClient) -> None:
@@ -59,4 +61,10 @@ def test_the_fields_are_keyword_parameters_at_run_time_too() -> None:
     update = inspect.signature(hb.customers.update).parameters
     assert list(create) == list(FIELDS)
     assert list(update) == ["customer_id", *FIELDS]
-    assert all(create[name].kind is inspect.Parameter.KEYWORD_ONLY for name in FIELDS)
+    # `create` writes its fields out (callers pass them by position too); they must stay
+    # `CustomerFields`, in order, with the same annotations.
+    assert all(create[n].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for n in FIELDS)
+    assert {n: create[n].annotation for n in FIELDS} == {
+        n: getattr(t, "__forward_arg__", t) for n, t in CustomerFields.__annotations__.items()
+    }
+    assert all(update[name].kind is inspect.Parameter.KEYWORD_ONLY for name in FIELDS)

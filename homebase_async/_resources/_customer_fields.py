@@ -39,8 +39,9 @@ PhoneInput = Phone | Mapping[str, str] | str
 
 class CustomerFields(TypedDict, total=False):
     """The fields of a customer a caller sets, declared once: the keyword arguments of
-    `customers.create` and `update` (`**fields: Unpack[CustomerFields]`, so mypy checks them),
-    and a bulk item's keys. A text field added here needs nothing more: it is checked as text."""
+    `customers.update` (`**fields: Unpack[CustomerFields]`, so mypy checks them) and a bulk
+    item's keys. `customers.create` writes them out as parameters (a test holds the two equal).
+    A text field added here is checked as text."""
 
     first_name: str | None
     last_name: str | None

@@ -40,6 +40,7 @@ from ._customer_fields import (
     MATCH_FIELDS,
     CustomerFields,
     Fields,
+    PhoneInput,
     check_match_on,
     check_new_customer,
     customer_fields,
@@ -127,15 +128,36 @@ class Customers(Resource):
                 return customer
         raise not_found("customer", customer_id)
 
-    @takes_fields
-    async def create(self, **fields: Unpack[CustomerFields]) -> str:
+    # The fields are written out, not `**fields: Unpack[CustomerFields]` as in `update`:
+    # `create` has always taken them by position too, and that is a contract with callers.
+    # A test holds this list equal to `CustomerFields`, in its order.
+    async def create(
+        self,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        phone: PhoneInput | None = None,
+        email: str | Iterable[str] | None = None,
+        address: str | Iterable[str] | None = None,
+        notes: str | None = None,
+        tags: str | Iterable[str] | None = None,
+        notifications: bool | None = None,
+    ) -> str:
         """Create a customer and return its id.
 
         Needs a first or last name and a phone or e-mail; `phone` takes a Phone, a mapping of
         kind → number, or one number (the mobile). Never retried once sent: a failure that
-        leaves the outcome open raises WriteOutcomeUnknownError. Keywords: `CustomerFields`.
+        leaves the outcome open raises WriteOutcomeUnknownError.
         """
-        checked = customer_fields(**fields)
+        checked = customer_fields(
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            email=email,
+            address=address,
+            notes=notes,
+            tags=tags,
+            notifications=notifications,
+        )
         check_new_customer(checked)
         return await self._post(checked)
 
