@@ -5,27 +5,21 @@
    the generated client over that transport, the facade (default backend). Interleaved rounds.
 2. CPU per record: json.loads, orjson.loads and the strict model parse of Customer and Job.
 3. A hand-written aiohttp lookup of 10,000 identifiers beside `customers.lookup`, at
-   concurrency 32 with 20 ms of latency: client CPU and share of the latency ideal, against
-   `lean_server.py` (a raw asyncio server doing next to nothing per request: the target judges
-   the client) and against the fake; each server's own CPU per request is measured too.
+   concurrency 32 with 20 ms of latency, against `lean_server.py` (the target: it judges the
+   client) and the fake: see `wire.py`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
-import gc
 import json
-import math
-import os
 import random
 import time
 import timeit
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import aiohttp
 import httpx
 import orjson
 from homebase_api.api.customers import get_customers
@@ -36,14 +30,12 @@ from homebase_async import HomebaseClient
 from homebase_async._query import identifiers_query, url_with_query
 from homebase_async.testing import FakeHomebase
 
-from . import lean_server
-from .bulk import LOOKUP_LATENCY, check_lookup, identifiers
-from .clients import KEEPALIVE, TIMEOUT, Get, bare_aiohttp, drive, limits
+from . import wire
+from .clients import TIMEOUT, Get, bare_aiohttp, drive, limits
 from .report import Report, median
 from .server import FakeProcess
 
 SECTION = "0 layers"
-LOOKUP_CONCURRENCY = 32
 
 
 @contextlib.asynccontextmanager
@@ -191,138 +183,6 @@ def url_building(*, quick: bool) -> dict[str, float]:
     }
 
 
-async def hand_written_lookup(url: str, key: str, idents: list[str]) -> dict[str, list[Any]]:
-    """What a user writes instead of `customers.lookup`: chunks of 100, 32 at a time."""
-    found: dict[str, list[Any]] = {}
-    connector = aiohttp.TCPConnector(limit=LOOKUP_CONCURRENCY, keepalive_timeout=KEEPALIVE)
-    async with aiohttp.ClientSession(
-        connector=connector,
-        headers={"x-api-key": key},
-        timeout=aiohttp.ClientTimeout(total=TIMEOUT),
-    ) as session:
-        gate = asyncio.Semaphore(LOOKUP_CONCURRENCY)
-
-        async def one(chunk: list[str]) -> None:
-            params = {"identifiers": ",".join(chunk), "limit": "100"}
-            async with gate, session.get(url + "/customers", params=params) as response:
-                response.raise_for_status()
-                customers = (await response.json())["data"]
-            wanted = set(chunk)
-            for customer in customers:
-                keys = {customer["customerId"], *customer.get("email", [])}
-                keys.update(customer.get("phone", {}).values())
-                for hit in keys & wanted:
-                    found.setdefault(hit, []).append(customer)
-
-        chunks = [idents[i : i + 100] for i in range(0, len(idents), 100)]
-        await asyncio.gather(*(one(chunk) for chunk in chunks))
-    return found
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) process `pid` has used so far; NaN where /proc is absent."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return math.nan
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-LOOKUP_CLIENTS = ("hand-written aiohttp", "customers.lookup")
-
-
-async def _lookup_rounds(server: FakeProcess, rounds: int) -> dict[str, Any]:
-    """Both lookups of the same 10,000 identifiers against `server`, interleaved.
-
-    Timed: the lookup alone. The previous result is dropped and the garbage collected before
-    each (so neither pays for the other's garbage); the check of the result comes after.
-    """
-    wanted = identifiers(server)
-    idents = list(wanted)  # e-mails as stored: the hand-written lookup matches them exactly
-    figures: dict[str, dict[str, list[float]]] = {
-        name: {"cpu_s": [], "wall_s": [], "server_cpu_s": [], "requests": []}
-        for name in LOOKUP_CLIENTS
-    }
-    problems: list[str] = []
-    async with HomebaseClient(
-        server.api_key, base_url=server.base_url, max_concurrency=LOOKUP_CONCURRENCY
-    ) as hb:
-        await hb.customers.lookup(idents[:200], concurrency=8)  # warm
-        for number in range(rounds):
-            order = LOOKUP_CLIENTS if number % 2 == 0 else LOOKUP_CLIENTS[::-1]
-            for name in order:
-                result: Any = None
-                gc.collect()
-                served = process_cpu(server.pid)
-                started_cpu, started = time.process_time(), time.perf_counter()
-                if name == "customers.lookup":
-                    result = await hb.customers.lookup(idents, concurrency=LOOKUP_CONCURRENCY)
-                else:
-                    result = await hand_written_lookup(server.base_url, server.api_key, idents)
-                wall = time.perf_counter() - started
-                cpu = time.process_time() - started_cpu
-                figure = figures[name]
-                figure["server_cpu_s"].append(process_cpu(server.pid) - served)
-                figure["wall_s"].append(wall)
-                figure["cpu_s"].append(cpu)
-                if name == "customers.lookup":
-                    figure["requests"].append(result.requests)
-                    problems += check_lookup(result, wanted)
-                else:
-                    figure["requests"].append(math.ceil(len(idents) / 100))
-                    misses = sum(1 for i, c in wanted.items() if c and i not in result)
-                    if misses:  # it does not split a full answer: a shared phone can cut one
-                        problems.append(f"hand-written lookup missed {misses}")
-    return {"identifiers": len(idents), "clients": figures, "problems": problems[:20]}
-
-
-async def _lookups(fake: FakeProcess, report: Report, *, quick: bool) -> dict[str, Any]:
-    """The lookups against a lean server (the target: it judges the client) and the fake."""
-    rounds = 3 if quick else 7
-    out: dict[str, Any] = {}
-    async with await FakeProcess.start(
-        "--customers", "10000", "--latency", str(LOOKUP_LATENCY), script=lean_server.SCRIPT
-    ) as lean:
-        out["lean"] = await _lookup_rounds(lean, rounds)
-    await fake.faults(latency=LOOKUP_LATENCY)
-    try:
-        out["fake"] = await _lookup_rounds(fake, rounds)
-    finally:
-        await fake.faults()
-    ideal = math.ceil(out["lean"]["identifiers"] / 100) / LOOKUP_CONCURRENCY * LOOKUP_LATENCY
-    out["ideal_s"] = ideal
-    shares: dict[tuple[str, str], float] = {}
-    for server, label in (("lean", "lean server"), ("fake", "the fake")):
-        clients = out[server]["clients"]
-        for name, figure in clients.items():
-            wall, cpu = median(figure["wall_s"]), median(figure["cpu_s"])
-            served = sum(figure["server_cpu_s"]) / sum(figure["requests"])
-            shares[server, name] = ideal / wall
-            report.row(
-                SECTION,
-                f"lookup, {label}: {name}",
-                f"{ideal / wall:.2f} of ideal",
-                f"wall {wall:.3f} s (range {min(figure['wall_s']):.3f} to "
-                f"{max(figure['wall_s']):.3f}), client CPU {cpu:.3f} s, server CPU "
-                f"{served * 1e3:.2f} ms/request ({served * median(figure['requests']) / wall:.0%}"
-                f" of the wall), {median(figure['requests']):.0f} requests; ideal {ideal:.4f} s",
-            )
-    lean_clients = out["lean"]["clients"]
-    ratio = median(lean_clients["customers.lookup"]["cpu_s"]) / median(
-        lean_clients["hand-written aiohttp"]["cpu_s"]
-    )
-    share = shares["lean", "customers.lookup"]
-    report.target(SECTION, "lookup CPU ≤ 2.5x the hand-written one", f"{ratio:.2f}x", ratio <= 2.5)
-    report.target(
-        SECTION,
-        "lookup ≥ 0.4 of the latency ideal (lean server; the fake's figure is a row)",
-        f"{share:.2f}",
-        share >= 0.4,
-    )
-    return out
-
-
 async def run(fake: FakeProcess, report: Report, *, quick: bool) -> None:
     figures: dict[str, Any] = report.figures.setdefault("layers", {})
     figures["per_call_cpu_us"] = await _per_call(fake, report, quick=quick)
@@ -344,4 +204,4 @@ async def run(fake: FakeProcess, report: Report, *, quick: bool) -> None:
         f"{building['SDK, URL built once']:.0f} µs",
         f"httpx from params= {building['httpx, params=']:.0f} µs",
     )
-    figures["lookup"] = await _lookups(fake, report, quick=quick)
+    figures["lookup"] = await wire.lookups(fake, report, SECTION, quick=quick)

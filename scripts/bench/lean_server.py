@@ -16,7 +16,7 @@ does next to nothing per request, so the wall time left is latency and the clien
 
 Prints one JSON line when it accepts requests (`base_url`, `api_key`, `customers` as
 `[id, mobile, e-mail]`, like `fake_server.py`), then answers commands on stdin, one JSON object
-a line: `{"op": "stats"}` -> requests served and this process's CPU seconds;
+a line: `{"op": "stats"}` -> requests served, connections accepted and this process's CPU seconds;
 `{"op": "latency", "seconds": 0.02}` sets the latency.
 """
 
@@ -115,6 +115,7 @@ class Server:
         self.api_key = api_key.lower().encode()
         self.latency = latency
         self.requests = 0
+        self.connections = 0  # accepted so far: a client that keeps its connections adds none
 
     def answer(self, head: bytes) -> bytes:
         """The whole response to one request head (bodies are not expected: GET only)."""
@@ -146,6 +147,7 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.server.connections += 1
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -176,7 +178,11 @@ async def _control(server: Server) -> None:
         command = json.loads(line)
         reply: Any
         if command["op"] == "stats":
-            reply = {"requests": server.requests, "cpu_s": time.process_time()}
+            reply = {
+                "requests": server.requests,
+                "connections": server.connections,
+                "cpu_s": time.process_time(),
+            }
         elif command["op"] == "latency":
             server.latency = float(command["seconds"])
             reply = {"ok": True}
