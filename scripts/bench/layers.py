@@ -5,23 +5,21 @@
    the generated client over that transport, the facade (default backend). Interleaved rounds.
 2. CPU per record: json.loads, orjson.loads and the strict model parse of Customer and Job.
 3. A hand-written aiohttp lookup of 10,000 identifiers beside `customers.lookup`, at
-   concurrency 32 with 20 ms of latency: client CPU and share of the latency ideal.
+   concurrency 32 with 20 ms of latency, against `lean_server.py` (the target: it judges the
+   client) and the fake: see `wire.py`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import json
-import math
 import random
 import time
 import timeit
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import aiohttp
 import httpx
 import orjson
 from homebase_api.api.customers import get_customers
@@ -32,13 +30,12 @@ from homebase_async import HomebaseClient
 from homebase_async._query import identifiers_query, url_with_query
 from homebase_async.testing import FakeHomebase
 
-from .bulk import LOOKUP_LATENCY, check_lookup, identifiers
-from .clients import KEEPALIVE, TIMEOUT, Get, bare_aiohttp, drive, limits
+from . import wire
+from .clients import TIMEOUT, Get, bare_aiohttp, drive, limits
 from .report import Report, median
 from .server import FakeProcess
 
 SECTION = "0 layers"
-LOOKUP_CONCURRENCY = 32
 
 
 @contextlib.asynccontextmanager
@@ -186,79 +183,6 @@ def url_building(*, quick: bool) -> dict[str, float]:
     }
 
 
-async def hand_written_lookup(url: str, key: str, idents: list[str]) -> dict[str, list[Any]]:
-    """What a user writes instead of `customers.lookup`: chunks of 100, 32 at a time."""
-    found: dict[str, list[Any]] = {}
-    connector = aiohttp.TCPConnector(limit=LOOKUP_CONCURRENCY, keepalive_timeout=KEEPALIVE)
-    async with aiohttp.ClientSession(
-        connector=connector,
-        headers={"x-api-key": key},
-        timeout=aiohttp.ClientTimeout(total=TIMEOUT),
-    ) as session:
-        gate = asyncio.Semaphore(LOOKUP_CONCURRENCY)
-
-        async def one(chunk: list[str]) -> None:
-            params = {"identifiers": ",".join(chunk), "limit": "100"}
-            async with gate, session.get(url + "/customers", params=params) as response:
-                response.raise_for_status()
-                customers = (await response.json())["data"]
-            wanted = set(chunk)
-            for customer in customers:
-                keys = {customer["customerId"], *customer.get("email", [])}
-                keys.update(customer.get("phone", {}).values())
-                for hit in keys & wanted:
-                    found.setdefault(hit, []).append(customer)
-
-        chunks = [idents[i : i + 100] for i in range(0, len(idents), 100)]
-        await asyncio.gather(*(one(chunk) for chunk in chunks))
-    return found
-
-
-async def _lookups(fake: FakeProcess, report: Report, *, quick: bool) -> dict[str, Any]:
-    wanted = identifiers(fake)
-    # E-mails as the API stores them: the hand-written lookup matches exactly, like the server.
-    idents = list(wanted)
-    rounds = 1 if quick else 3
-    cpu: dict[str, list[float]] = {"hand-written aiohttp": [], "customers.lookup": []}
-    wall: dict[str, list[float]] = {"hand-written aiohttp": [], "customers.lookup": []}
-    problems: list[str] = []
-    await fake.faults(latency=LOOKUP_LATENCY)
-    try:
-        async with HomebaseClient(
-            fake.api_key, base_url=fake.base_url, max_concurrency=LOOKUP_CONCURRENCY
-        ) as hb:
-            await hb.customers.lookup(idents[:200], concurrency=8)  # warm
-            for _ in range(rounds):
-                for name in cpu:
-                    started_cpu, started = time.process_time(), time.perf_counter()
-                    if name == "customers.lookup":
-                        result = await hb.customers.lookup(idents, concurrency=LOOKUP_CONCURRENCY)
-                        problems += check_lookup(result, wanted)
-                    else:
-                        found = await hand_written_lookup(fake.base_url, fake.api_key, idents)
-                        misses = sum(1 for i, c in wanted.items() if c and i not in found)
-                        if misses:
-                            problems.append(f"hand-written lookup missed {misses}")
-                    wall[name].append(time.perf_counter() - started)
-                    cpu[name].append(time.process_time() - started_cpu)
-    finally:
-        await fake.faults()
-    ideal = math.ceil(len(idents) / 100) / LOOKUP_CONCURRENCY * LOOKUP_LATENCY
-    for name in cpu:
-        report.row(
-            SECTION,
-            f"lookup of {len(idents)}: {name}",
-            f"{median(cpu[name]):.3f} s CPU",
-            f"wall {median(wall[name]):.3f} s, {ideal / median(wall[name]):.2f} of the ideal "
-            f"{ideal:.3f} s",
-        )
-    ratio = median(cpu["customers.lookup"]) / median(cpu["hand-written aiohttp"])
-    share = ideal / median(wall["customers.lookup"])
-    report.target(SECTION, "lookup CPU ≤ 2.5x the hand-written one", f"{ratio:.2f}x", ratio <= 2.5)
-    report.target(SECTION, "lookup ≥ 0.4 of the latency ideal", f"{share:.2f}", share >= 0.4)
-    return {"cpu_s": cpu, "wall_s": wall, "ideal_s": ideal, "problems": problems[:20]}
-
-
 async def run(fake: FakeProcess, report: Report, *, quick: bool) -> None:
     figures: dict[str, Any] = report.figures.setdefault("layers", {})
     figures["per_call_cpu_us"] = await _per_call(fake, report, quick=quick)
@@ -280,4 +204,4 @@ async def run(fake: FakeProcess, report: Report, *, quick: bool) -> None:
         f"{building['SDK, URL built once']:.0f} µs",
         f"httpx from params= {building['httpx, params=']:.0f} µs",
     )
-    figures["lookup"] = await _lookups(fake, report, quick=quick)
+    figures["lookup"] = await wire.lookups(fake, report, SECTION, quick=quick)

@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
+from homebase_async import HomebaseClient
+
 from .clients import CONTENDERS, TIMEOUT, Get, drive, limits
 from .report import Report, median
 from .server import FakeProcess
@@ -157,6 +159,7 @@ async def overhead(fake: FakeProcess, report: Report, *, quick: bool) -> None:
                 f"{share:.3f}x",
                 share >= 0.95,
             )
+            figures["httpx pool"] = await _pool_noise(fake, ids, report, quick=quick)
 
 
 async def _rate_rounds(
@@ -250,3 +253,85 @@ async def throughput(fake: FakeProcess, report: Report, *, quick: bool) -> None:
             f"{change:.3f}x",
             change >= 0.95,
         )
+
+
+def _pooled(transport: Any) -> int:
+    """Connections held by httpx's own pool (httpcore's `AsyncConnectionPool`) under a
+    transport, the facade's guard unwrapped."""
+    inner = getattr(transport, "inner", transport)
+    return len(inner._pool.connections)
+
+
+async def _pool_noise(
+    fake: FakeProcess, ids: list[str], report: Report, *, quick: bool
+) -> dict[str, Any]:
+    """Why the 32-concurrent ratio on httpx's pool wanders: per round, requests per second,
+    client CPU per request and the connections httpx's pool held, for the facade and bare
+    httpx, interleaved. httpcore visits every pooled connection (a readability check, a
+    `getpeername`) each time it assigns a request, so its CPU per request follows how many
+    connections the pool happens to hold, which drifts as idle ones expire."""
+    rounds, per_round = (4, 200) if quick else (12, 400)
+    rng = random.Random("pool")
+    async with (
+        HomebaseClient(
+            fake.api_key,
+            base_url=fake.base_url,
+            max_concurrency=32,
+            http_backend="httpx",
+            timeout=TIMEOUT,
+        ) as hb,
+        httpx.AsyncClient(
+            base_url=fake.base_url,
+            headers={"x-api-key": fake.api_key},
+            limits=limits(32),
+            timeout=TIMEOUT,
+        ) as bare,
+    ):
+
+        async def bare_get(customer_id: str) -> Any:
+            response = await bare.get("/customers", params={"customerId": customer_id, "limit": 1})
+            response.raise_for_status()
+            return response.json()["data"][0]
+
+        clients: dict[str, tuple[Get, Any]] = {
+            "facade (httpx)": (hb.customers.get, hb.raw.get_async_httpx_client()._transport),
+            "bare httpx": (bare_get, bare._transport),
+        }
+        for get, _ in clients.values():
+            await drive(get, rng.choices(ids, k=64), 32)
+        out: dict[str, dict[str, list[float]]] = {
+            name: {"rps": [], "cpu_us": [], "connections": []} for name in clients
+        }
+        for number in range(rounds):
+            batch = rng.choices(ids, k=per_round)
+            for name in list(clients)[:: 1 if number % 2 == 0 else -1]:
+                get, transport = clients[name]
+                cpu = time.process_time()
+                wall = await drive(get, batch, 32)
+                out[name]["cpu_us"].append((time.process_time() - cpu) / per_round * 1e6)
+                out[name]["rps"].append(per_round / wall)
+                out[name]["connections"].append(_pooled(transport))
+    for name, runs in out.items():
+        pairs = sorted(zip(runs["connections"], runs["cpu_us"], strict=True))
+        few = [cpu for held, cpu in pairs if held <= 16]
+        many = [cpu for held, cpu in pairs if held > 24]
+        report.row(
+            SECTION_1,
+            f"32 concurrent, httpx's pool: {name}",
+            f"{median(runs['rps']):.0f} req/s",
+            f"{min(runs['rps']):.0f} to {max(runs['rps']):.0f} over {rounds} rounds; client CPU "
+            f"{median(runs['cpu_us']):.0f} µs/req; pool held "
+            f"{min(runs['connections']):.0f} to {max(runs['connections']):.0f} connections; "
+            f"CPU/req at ≤ 16 held {median(few):.0f} µs ({len(few)} rounds), at > 24 held "
+            f"{median(many):.0f} µs ({len(many)} rounds)",
+        )
+    ratios = [
+        f / b for f, b in zip(out["facade (httpx)"]["rps"], out["bare httpx"]["rps"], strict=True)
+    ]
+    report.row(
+        SECTION_1,
+        "32 concurrent, httpx's pool: facade ÷ bare httpx per round",
+        f"{median(ratios):.2f}x",
+        f"{min(ratios):.2f} to {max(ratios):.2f}x",
+    )
+    return {"rounds": out, "ratios": ratios}

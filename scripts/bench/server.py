@@ -22,10 +22,11 @@ class FakeProcess:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, *args: str) -> FakeProcess:
+    async def start(cls, *args: str, script: Path = _SCRIPT) -> FakeProcess:
+        """Start `script` (default: the fake; `lean_server.py` speaks the same protocol)."""
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
-            str(_SCRIPT),
+            str(script),
             *args,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -37,6 +38,10 @@ class FakeProcess:
             await proc.wait()
             raise RuntimeError(f"the fake server exited with {proc.returncode}")
         return cls(proc, json.loads(line))
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
 
     async def command(self, op: str, **fields: Any) -> Any:
         assert self._proc.stdin is not None
