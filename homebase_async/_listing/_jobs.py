@@ -36,14 +36,24 @@ from .._ratelimit import AdaptiveLimiter, Throttle
 from ._core import CAP, TICK, After, Fetcher, FetchJobs, after_key, leaf, start_of, warn_truncated
 from ._density import Density
 from ._order import Direction, exact_part, sorted_as
+from ._pace import WEEK, Pace
 
 __all__ = ["iterate_jobs"]
 
 AHEAD = 2  # windows fetched but not yet yielded, per unit of concurrency: bounds memory
-# Jobs a window cut from the rate of a server listing latest first is planned to hold. Over the
-# family (scripts/bench/listing_family.py), start_desc: 40 costs 2.4-3.3x, 90 costs 1.7-2.7x.
-TARGET = 90.0
+# Jobs a window cut from the rate is planned to hold: a complete answer settles it in one
+# request, an overflow costs one more (sorted) or a halving. Counts stray from any forecast by
+# at least Poisson noise (sd 9 at 80). Over the family (12 seeds, scripts/bench/
+# listing_family.py), start: 60 costs 1.85x, 70 1.60x, 80 1.43-1.56x, 90 1.73-1.93x.
+TARGET = 80.0
+# Windows cut from the rate of a sorted server in flight at once. Each is cut before the
+# answers ahead of it are in, and one that overflows leaves the rest of its ticks as a sliver
+# asked alone unless the next is not cut yet. Over the family (12 seeds, start): 1 costs
+# 1.43x, 2 1.47x, 4 1.65x, 8 1.56x; 2 keeps some overlap for latency.
+DEPTH = 2
 GROW = 4.0  # a window cut from the rate reaches at most this many times the last one's width
+LOST = 0.25  # a window cut from the rate answered with under this share of TARGET: rate lost
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Full answers in a row, none settling a window, before the listing gives up: STALL times the
 # concurrency times the halvings the range allows (log2 of its ticks, 46 for two years). A
 # window answered full is never asked again whole (`_narrower`), so cuts close in; a server
@@ -83,8 +93,10 @@ class Planner:
     use_hints: bool = True  # ablation switches (scripts/bench/listing_family.py)
     use_density: bool = True
     sorted: Direction | None = None  # how the latest full answer looked listed
-    rate: float = 0.0  # jobs per tick the latest answer showed, for cuts in sorted mode
+    pace: Pace = attrs.field(factory=lambda: Pace(0))  # jobs ahead, for cuts from the rate
+    rate: float = 0.0  # jobs per tick the latest answer showed, where no order is read
     width: float = 0.0  # the width of the latest window cut from the rate
+    walk: bool = False  # listed earliest first, the rate lost: ask the whole gap next
     stall: int = 0  # full answers since a window was last settled
     biased: bool = False  # the latest full answer came listed by end: no sample of its window
     full: list[tuple[int, int]] = attrs.field(factory=list)  # windows known to hold CAP or more
@@ -111,12 +123,16 @@ class Planner:
                 continue
             if index > 0 and not self._budget():
                 break
-            if self.sorted is Direction.EARLIEST and self.use_density:
-                # Listed earliest first: the whole gap, whose answer (if the order holds) is
-                # the next CAP jobs: a keyset walk, each page then asked exactly. Over the
-                # family this costs about 2.0x, cuts from the rate 2.5-3.9x (nights, piles).
+            if self.sorted is Direction.EARLIEST and self.use_density and self.walk:
+                # Listed earliest first and the rate lost (a gap, a cluster): the whole gap,
+                # whose answer (if the order holds) shows where the next CAP jobs are.
+                self.walk = False
                 self._launch(index, gap.hi)
-            elif (self.sorted or self.biased or not self.use_density) and self.rate > 0:
+            elif self.sorted and self.pace.known:
+                if sum(1 for w in self.frontier if w.task is not None and w.rated) >= DEPTH:
+                    break
+                self._launch(index, self._paced(gap), rated=True)
+            elif (self.biased or not self.use_density) and self.rate > 0:
                 self._launch(index, self._rated(gap), rated=True)
             elif self.density.model is None or not self.use_density:
                 # Nothing known yet: the whole gap, whose answer is a sample or a hint.
@@ -136,7 +152,8 @@ class Planner:
             index += 1
 
     def _rated(self, gap: Window) -> int:
-        """The last tick of a window at the front of the gap holding about TARGET jobs."""
+        """The last tick of a window at the front of the gap holding about TARGET jobs, at
+        the latest answer's flat rate (listed by end, or the model switched off)."""
         width = TARGET / self.rate
         if self.width > 0:
             width = min(width, GROW * self.width)
@@ -144,6 +161,22 @@ class Planner:
         reach = gap.lo + max(1, math.floor(width)) - 1
         # Leave no sliver: a rest under half a window goes with this one.
         return gap.hi if gap.hi - reach < width / 2 else reach
+
+    def _paced(self, gap: Window) -> int:
+        """The last tick of a window at the front of the gap holding about TARGET jobs.
+
+        The gap's expected jobs are shared evenly among as many windows as it needs, so the
+        last is no sliver; and no window is more than GROW times as wide as the one before,
+        so a near-empty answer (a night the shape has not learned yet) is no licence to leap.
+        """
+        whole = self.pace.level(gap.lo) * self.pace.mass(gap.lo, gap.hi + 1)
+        if whole <= TARGET:
+            return gap.hi
+        width = self.pace.reach(gap.lo, whole / math.ceil(whole / TARGET)) - gap.lo
+        if self.width > 0:
+            width = min(width, GROW * self.width)
+        self.width = width
+        return min(gap.hi, gap.lo + max(1, math.floor(width)) - 1)
 
     def _narrower(self, lo: int, hi: int) -> int:
         """`hi`, or less where [lo, hi] holds a window already answered full: a window that
@@ -191,7 +224,11 @@ class Planner:
             window.jobs = leaf(jobs, lo, hi)
             self.stall = 0
             self.density.complete(window.lo, window.hi, len(window.jobs), window.planned)
-            if window.rated or self.sorted or self.biased or not self.use_density:
+            starts = [self.tick(start) for j in window.jobs if (start := start_of(j)) is not None]
+            self.pace.learn(window.lo, window.hi, starts)
+            if window.rated and len(window.jobs) < TARGET * LOST:
+                self.walk = True
+            if window.rated or self.biased or not self.use_density:
                 width = window.hi - window.lo + 1
                 self.rate = max(len(window.jobs), TARGET / GROW) / width
             return
@@ -237,7 +274,7 @@ class Planner:
             return
         first, last = exact_part(direction, window.lo, window.hi, listed)
         inside = sum(1 for tick in listed if first <= tick <= last)
-        self.rate = inside / max(1, last - first + 1)
+        self.pace.note(first, max(first, last), inside)
         self.width = 0.0
         if first > last:  # every job at the window's edge tick: nothing to ask exactly
             self._merge_gaps()
@@ -294,6 +331,7 @@ async def iterate_jobs(
     after: After | None = None,
     hints: bool = True,
     density: bool = True,
+    shape: bool = True,
 ) -> AsyncGenerator[Job, None]:
     """Every job whose start lies in [start, end] (and after `after`), once, in order.
 
@@ -313,6 +351,7 @@ async def iterate_jobs(
         Density(concurrency, last if last >= 0 else None),
         use_hints=hints,
         use_density=density,
+        pace=Pace((start - _EPOCH) // TICK % WEEK, use_shape=shape),
     )
     yielded: set[str] = set()
     done = 0

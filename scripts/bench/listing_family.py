@@ -54,7 +54,11 @@ TARGETS: dict[str, tuple[float | None, float]] = {
     "id": (1.5, 2.0),
 }
 OTHER = (None, 2.0)
-STRATEGIES = {"hints": "order hints", "density": "density + shape model"}
+STRATEGIES = {
+    "hints": "order hints",
+    "density": "density + shape model",
+    "shape": "weekly shape (rate cuts)",
+}
 
 
 def _micros(moment: dt.datetime) -> int:
@@ -177,12 +181,16 @@ async def family(
             if problem:
                 sys.exit(f"{jobs.name}, order {order}: {problem}")
             ratios[order].append((ratio, jobs.name))
+            if EACH:
+                print(f"  {order:<11} {jobs.name:<24} {ratio:6.2f}", flush=True)
     return ratios
 
 
 def summary(ratios: dict[str, list[tuple[float, str]]]) -> dict[str, tuple[float, float, str]]:
     return {order: (statistics.median(r for r, _ in rs), *max(rs)) for order, rs in ratios.items()}
 
+
+EACH = False  # --each: print every run's ratio as it comes
 
 SECTION = "4 pagination"
 
@@ -212,6 +220,8 @@ async def section(fake: object, report: Any, *, quick: bool) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
+    global EACH
+    EACH = args.each
     started = time.perf_counter()
     orders = args.orders.split(",")
     table = summary(await family(args.seeds, orders))
@@ -247,4 +257,5 @@ if __name__ == "__main__":
     parser.add_argument("--seeds", type=int, default=30)
     parser.add_argument("--orders", default=",".join(ORDERS))
     parser.add_argument("--ablate", action="store_true")
+    parser.add_argument("--each", action="store_true", help="print every run's ratio")
     asyncio.run(main(parser.parse_args()))
