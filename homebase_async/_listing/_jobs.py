@@ -11,7 +11,9 @@ next cuts go:
 
 - listed by start (either way), a full answer is read as a hint: the ticks before its latest
   (after its earliest) start are asked next as one window, sure to come back complete if the
-  hint is right; further windows are cut from the rate of jobs the latest answers showed;
+  hint is right; further windows are cut blind from the pace (`_pace`: a weekly shape and the
+  level of the answers beside them) to hold about TARGET jobs, so most come back complete and
+  settle their window in one request; one that overflows is, again, only a preview;
 - listed otherwise, it is a sample of its window for the density model (`_density`).
 
 Every answer is checked first (`_core.check_answer`): jobs outside the window, more than CAP,
@@ -41,17 +43,16 @@ from ._pace import WEEK, Pace
 __all__ = ["iterate_jobs"]
 
 AHEAD = 2  # windows fetched but not yet yielded, per unit of concurrency: bounds memory
-# Jobs a window cut from the rate is planned to hold: a complete answer settles it in one
-# request, an overflow costs one more (sorted) or a halving. Counts stray from any forecast by
-# at least Poisson noise (sd 9 at 80). Over the family (12 seeds, scripts/bench/
-# listing_family.py), start: 60 costs 1.85x, 70 1.60x, 80 1.43-1.56x, 90 1.73-1.93x.
+# Jobs a window cut from the pace or rate is planned to hold. Counts stray from any forecast by
+# Poisson noise at least (sd 9 at 80). Over the family (12 seeds, scripts/bench/listing_family
+# .py), start: 60 costs 1.85x, 70 1.60x, 80 1.43-1.56x, 90 1.73-1.93x.
 TARGET = 80.0
-# Windows cut from the rate of a sorted server in flight at once. Each is cut before the
-# answers ahead of it are in, and one that overflows leaves the rest of its ticks as a sliver
-# asked alone unless the next is not cut yet. Over the family (12 seeds, start): 1 costs
+# Windows cut from the pace in flight at once: one that overflows leaves the rest of its ticks
+# a sliver asked alone if the next is cut already. Over the family (12 seeds, start): 1 costs
 # 1.43x, 2 1.47x, 4 1.65x, 8 1.56x; 2 keeps some overlap for latency.
 DEPTH = 2
 GROW = 4.0  # a window cut from the rate reaches at most this many times the last one's width
+ESCAPE = 8  # the window after a near-empty one is at least this many times wider
 LOST = 0.25  # a window cut from the rate answered with under this share of TARGET: rate lost
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Full answers in a row, none settling a window, before the listing gives up: STALL times the
@@ -96,6 +97,8 @@ class Planner:
     pace: Pace = attrs.field(factory=lambda: Pace(0))  # jobs ahead, for cuts from the rate
     rate: float = 0.0  # jobs per tick the latest answer showed, where no order is read
     width: float = 0.0  # the width of the latest window cut from the rate
+    odd: bool = False  # the latest full answer was the first unsorted one from a sorted server
+    lost: tuple[int, int] = (-1, 0)  # after a near-empty window: the next tick, least width
     walk: bool = False  # listed earliest first, the rate lost: ask the whole gap next
     stall: int = 0  # full answers since a window was last settled
     biased: bool = False  # the latest full answer came listed by end: no sample of its window
@@ -163,16 +166,12 @@ class Planner:
         return gap.hi if gap.hi - reach < width / 2 else reach
 
     def _paced(self, gap: Window) -> int:
-        """The last tick of a window at the front of the gap holding about TARGET jobs.
-
-        The gap's expected jobs are shared evenly among as many windows as it needs, so the
-        last is no sliver; and no window is more than GROW times as wide as the one before,
-        so a near-empty answer (a night the shape has not learned yet) is no licence to leap.
-        """
-        whole = self.pace.level(gap.lo) * self.pace.mass(gap.lo, gap.hi + 1)
-        if whole <= TARGET:
+        """The last tick of a window at the front of the gap holding about TARGET jobs (at
+        most GROW times as wide as the one before: a near-empty answer, a night the shape has
+        not learned yet, is no licence to leap)."""
+        width = self.pace.cut(gap.lo, gap.hi, TARGET)
+        if width is None:
             return gap.hi
-        width = self.pace.reach(gap.lo, whole / math.ceil(whole / TARGET)) - gap.lo
         if self.width > 0:
             width = min(width, GROW * self.width)
         self.width = width
@@ -195,6 +194,11 @@ class Planner:
     def _launch(self, index: int, hi: int, *, rated: bool = False) -> None:
         """Cut ticks [gap.lo, hi] off the front of the gap at `index` and fetch them."""
         gap = self.frontier[index]
+        if gap.lo == self.lost[0] and not gap.exact:
+            # Right after a near-empty window, whatever cut this one (pace, rate or density
+            # model) it is ESCAPE times wider at least: a level or model learned beside a
+            # dense spell (a pile) would otherwise crawl on by windows of a tick or two.
+            hi = max(hi, min(gap.hi, gap.lo + self.lost[1] - 1))
         hi = self._narrower(gap.lo, hi)
         task = self.fetcher.launch(self.time(gap.lo), self.time(hi))
         window = Window(gap.lo, hi, task, self.density.forecast(gap.lo, hi), rated=rated)
@@ -227,7 +231,11 @@ class Planner:
             starts = [self.tick(start) for j in window.jobs if (start := start_of(j)) is not None]
             self.pace.learn(window.lo, window.hi, starts)
             if window.rated and len(window.jobs) < TARGET * LOST:
+                # Listed earliest first, the next request asks the whole gap (the pace lost
+                # the jobs: a gap, a cluster ahead).
                 self.walk = True
+            if len(window.jobs) < TARGET * LOST:
+                self.lost = (window.hi + 1, ESCAPE * (window.hi - window.lo + 1))
             if window.rated or self.biased or not self.use_density:
                 width = window.hi - window.lo + 1
                 self.rate = max(len(window.jobs), TARGET / GROW) / width
@@ -254,6 +262,14 @@ class Planner:
             self._isolate(window, pile)
             return
         direction = sorted_as(listed) if self.use_hints else None
+        if direction is None and window.rated and self.sorted and not self.odd:
+            # Unsorted, from a sorted server: most likely a window of exactly CAP, which it
+            # may list in any order (a complete answer that cannot show it is). One such does
+            # not end the rate cuts: its sample is cut at its median, both halves asked.
+            self.odd = True
+            self._split(window, sorted(listed))
+            return
+        self.odd = False
         self.sorted = direction
         window.exact = False
         ends = [self.tick(job.end) for job in jobs if isinstance(job.end, dt.datetime)]
@@ -289,6 +305,15 @@ class Planner:
         index = self.frontier.index(window)
         self.frontier[index : index + 1] = parts
         self._merge_gaps()
+
+    def _split(self, window: Window, listed: list[int]) -> None:
+        """Replace `window` by two halves at the median of the starts it listed."""
+        middle = listed[len(listed) // 2]
+        if not window.lo < middle <= window.hi:
+            middle = window.lo + (window.hi - window.lo + 1) // 2
+        parts = [Window(window.lo, middle - 1, exact=True), Window(middle, window.hi, exact=True)]
+        index = self.frontier.index(window)
+        self.frontier[index : index + 1] = parts
 
     def _isolate(self, window: Window, tick: int) -> None:
         parts = [Window(tick, tick, exact=True)]

@@ -48,7 +48,12 @@ class Pace:
         return bool(self.recent)
 
     def learn(self, lo: int, hi: int, starts: list[int]) -> None:
-        """A complete answer for ticks [lo, hi]: its jobs' start ticks teach the shape."""
+        """A complete answer for ticks [lo, hi]: its jobs' start ticks teach the shape.
+
+        One instant (a pile asked alone) is no rate: it would make the level near it so high
+        that windows beside it shrink to a tick each, and no shape either."""
+        if lo == hi:
+            return
         self.note(lo, hi, len(starts))
         if not self.use_shape:
             return
@@ -67,6 +72,8 @@ class Pace:
 
     def note(self, lo: int, hi: int, jobs: float) -> None:
         """Jobs [lo, hi] holds, or is guessed to (a hint): for the level only."""
+        if lo == hi:
+            return
         self.recent.append((lo, hi, jobs))
         self.recent.sort(key=lambda r: r[1])
         del self.recent[:-MEMORY]
@@ -117,3 +124,12 @@ class Pace:
         width = self.cumulative[hour + 1] - self.cumulative[hour]
         inside = (rest - self.cumulative[hour]) / width * HOUR if width > 0 else 0.0
         return weeks * WEEK + hour * HOUR + inside - self.phase
+
+    def cut(self, lo: int, hi: int, jobs: float) -> float | None:
+        """The width of a window from `lo` expected to hold about `jobs` (None: all of ticks
+        [lo, hi] does). The gap's expected jobs are shared evenly among as many windows as it
+        needs, so the last is no sliver."""
+        whole = self.level(lo) * self.mass(lo, hi + 1)
+        if whole <= jobs:
+            return None
+        return self.reach(lo, whole / math.ceil(whole / jobs)) - lo
