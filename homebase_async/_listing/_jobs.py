@@ -11,7 +11,9 @@ next cuts go:
 
 - listed by start (either way), a full answer is read as a hint: the ticks before its latest
   (after its earliest) start are asked next as one window, sure to come back complete if the
-  hint is right; further windows are cut from the rate of jobs the latest answers showed;
+  hint is right; further windows are cut blind from the pace (`_pace`: a weekly shape and the
+  level of the answers beside them) to hold about TARGET jobs, so most come back complete and
+  settle their window in one request; one that overflows is, again, only a preview;
 - listed otherwise, it is a sample of its window for the density model (`_density`).
 
 Every answer is checked first (`_core.check_answer`): jobs outside the window, more than CAP,
@@ -36,14 +38,23 @@ from .._ratelimit import AdaptiveLimiter, Throttle
 from ._core import CAP, TICK, After, Fetcher, FetchJobs, after_key, leaf, start_of, warn_truncated
 from ._density import Density
 from ._order import Direction, exact_part, sorted_as
+from ._pace import WEEK, Pace
 
 __all__ = ["iterate_jobs"]
 
 AHEAD = 2  # windows fetched but not yet yielded, per unit of concurrency: bounds memory
-# Jobs a window cut from the rate of a server listing latest first is planned to hold. Over the
-# family (scripts/bench/listing_family.py), start_desc: 40 costs 2.4-3.3x, 90 costs 1.7-2.7x.
-TARGET = 90.0
+# Jobs a window cut from the pace or rate is planned to hold. Counts stray from any forecast by
+# Poisson noise at least (sd 9 at 80). Over the family (12 seeds, scripts/bench/listing_family
+# .py), start: 60 costs 1.85x, 70 1.60x, 80 1.43-1.56x, 90 1.73-1.93x.
+TARGET = 80.0
+# Windows cut from the pace in flight at once: one that overflows leaves the rest of its ticks
+# a sliver asked alone if the next is cut already. Over the family (12 seeds, start): 1 costs
+# 1.43x, 2 1.47x, 4 1.65x, 8 1.56x; 2 keeps some overlap for latency.
+DEPTH = 2
 GROW = 4.0  # a window cut from the rate reaches at most this many times the last one's width
+ESCAPE = 8  # the window after a near-empty one is at least this many times wider
+LOST = 0.25  # a window cut from the rate answered with under this share of TARGET: rate lost
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Full answers in a row, none settling a window, before the listing gives up: STALL times the
 # concurrency times the halvings the range allows (log2 of its ticks, 46 for two years). A
 # window answered full is never asked again whole (`_narrower`), so cuts close in; a server
@@ -83,10 +94,13 @@ class Planner:
     use_hints: bool = True  # ablation switches (scripts/bench/listing_family.py)
     use_density: bool = True
     sorted: Direction | None = None  # how the latest full answer looked listed
-    rate: float = 0.0  # jobs per tick the latest answer showed, for cuts in sorted mode
+    pace: Pace = attrs.field(factory=lambda: Pace(0))  # jobs ahead, for cuts from the rate
+    rate: float = 0.0  # jobs per tick the latest answer showed, without a model (ablation)
     width: float = 0.0  # the width of the latest window cut from the rate
+    odd: bool = False  # the latest full answer was the first unsorted one from a sorted server
+    lost: tuple[int, int] = (-1, 0)  # after a near-empty window: the next tick, least width
+    walk: bool = False  # listed earliest first, the rate lost: ask the whole gap next
     stall: int = 0  # full answers since a window was last settled
-    biased: bool = False  # the latest full answer came listed by end: no sample of its window
     full: list[tuple[int, int]] = attrs.field(factory=list)  # windows known to hold CAP or more
 
     def time(self, tick: float) -> dt.datetime:
@@ -111,12 +125,16 @@ class Planner:
                 continue
             if index > 0 and not self._budget():
                 break
-            if self.sorted is Direction.EARLIEST and self.use_density:
-                # Listed earliest first: the whole gap, whose answer (if the order holds) is
-                # the next CAP jobs: a keyset walk, each page then asked exactly. Over the
-                # family this costs about 2.0x, cuts from the rate 2.5-3.9x (nights, piles).
+            if self.sorted is Direction.EARLIEST and self.use_density and self.walk:
+                # Listed earliest first and the rate lost (a gap, a cluster): the whole gap,
+                # whose answer (if the order holds) shows where the next CAP jobs are.
+                self.walk = False
                 self._launch(index, gap.hi)
-            elif (self.sorted or self.biased or not self.use_density) and self.rate > 0:
+            elif self.sorted and self.pace.known:
+                if sum(1 for w in self.frontier if w.task is not None and w.rated) >= DEPTH:
+                    break
+                self._launch(index, self._paced(gap), rated=True)
+            elif not self.use_density and self.rate > 0:
                 self._launch(index, self._rated(gap), rated=True)
             elif self.density.model is None or not self.use_density:
                 # Nothing known yet: the whole gap, whose answer is a sample or a hint.
@@ -136,7 +154,8 @@ class Planner:
             index += 1
 
     def _rated(self, gap: Window) -> int:
-        """The last tick of a window at the front of the gap holding about TARGET jobs."""
+        """The last tick of a window at the front of the gap holding about TARGET jobs, at
+        the latest answer's flat rate (the baseline the models are measured against)."""
         width = TARGET / self.rate
         if self.width > 0:
             width = min(width, GROW * self.width)
@@ -144,6 +163,18 @@ class Planner:
         reach = gap.lo + max(1, math.floor(width)) - 1
         # Leave no sliver: a rest under half a window goes with this one.
         return gap.hi if gap.hi - reach < width / 2 else reach
+
+    def _paced(self, gap: Window) -> int:
+        """The last tick of a window at the front of the gap holding about TARGET jobs (at
+        most GROW times as wide as the one before: a near-empty answer, a night the shape has
+        not learned yet, is no licence to leap)."""
+        width = self.pace.cut(gap.lo, gap.hi, TARGET)
+        if width is None:
+            return gap.hi
+        if self.width > 0:
+            width = min(width, GROW * self.width)
+        self.width = width
+        return min(gap.hi, gap.lo + max(1, math.floor(width)) - 1)
 
     def _narrower(self, lo: int, hi: int) -> int:
         """`hi`, or less where [lo, hi] holds a window already answered full: a window that
@@ -162,6 +193,11 @@ class Planner:
     def _launch(self, index: int, hi: int, *, rated: bool = False) -> None:
         """Cut ticks [gap.lo, hi] off the front of the gap at `index` and fetch them."""
         gap = self.frontier[index]
+        if gap.lo == self.lost[0] and not gap.exact:
+            # Right after a near-empty window, whatever cut this one (pace, rate or density
+            # model) it is ESCAPE times wider at least: a level or model learned beside a
+            # dense spell (a pile) would otherwise crawl on by windows of a tick or two.
+            hi = max(hi, min(gap.hi, gap.lo + self.lost[1] - 1))
         hi = self._narrower(gap.lo, hi)
         task = self.fetcher.launch(self.time(gap.lo), self.time(hi))
         window = Window(gap.lo, hi, task, self.density.forecast(gap.lo, hi), rated=rated)
@@ -191,7 +227,15 @@ class Planner:
             window.jobs = leaf(jobs, lo, hi)
             self.stall = 0
             self.density.complete(window.lo, window.hi, len(window.jobs), window.planned)
-            if window.rated or self.sorted or self.biased or not self.use_density:
+            starts = [self.tick(start) for j in window.jobs if (start := start_of(j)) is not None]
+            self.pace.learn(window.lo, window.hi, starts)
+            if window.rated and len(window.jobs) < TARGET * LOST:
+                # Listed earliest first, the next request asks the whole gap (the pace lost
+                # the jobs: a gap, a cluster ahead).
+                self.walk = True
+            if len(window.jobs) < TARGET * LOST:
+                self.lost = (window.hi + 1, ESCAPE * (window.hi - window.lo + 1))
+            if not self.use_density:
                 width = window.hi - window.lo + 1
                 self.rate = max(len(window.jobs), TARGET / GROW) / width
             return
@@ -217,19 +261,22 @@ class Planner:
             self._isolate(window, pile)
             return
         direction = sorted_as(listed) if self.use_hints else None
+        if direction is None and window.rated and self.sorted and not self.odd:
+            # Unsorted, from a sorted server: most likely a window of exactly CAP, which it
+            # may list in any order (a complete answer that cannot show it is). One such does
+            # not end the rate cuts: its sample is cut at its median, both halves asked.
+            self.odd = True
+            self._split(window, sorted(listed))
+            return
+        self.odd = False
         self.sorted = direction
         window.exact = False
-        ends = [self.tick(job.end) for job in jobs if isinstance(job.end, dt.datetime)]
-        # Listed by end (and not by start): the earliest-ending jobs, bunched at the front of
-        # the window, a sample that would teach the model a front-heavy shape. Halve instead.
-        self.biased = (
-            direction is None
-            and self.use_hints
-            and len(set(listed)) > 1
-            and sorted_as(ends) is not None
-        )
         if direction is None:
-            if self.use_density and not self.biased:
+            # Listed by end too: the earliest-ending jobs are a sample bunched at the front of
+            # the window. Halving such windows instead was measured (30 seeds, end order):
+            # 3.21x median, 9.14x worst (clusters halved into blindly); as a sample, 3.58x /
+            # 4.55x, and switching 2.02x / 3.53x instead of 2.24x / 4.73x. Samples it is.
+            if self.use_density:
                 self.density.sample(window.lo, window.hi, sorted(listed), window.planned)
             else:  # no model to cut from: halve (the baseline the model is measured against)
                 self.rate, self.width = 2 * CAP / (window.hi - window.lo + 1), 0.0
@@ -237,7 +284,7 @@ class Planner:
             return
         first, last = exact_part(direction, window.lo, window.hi, listed)
         inside = sum(1 for tick in listed if first <= tick <= last)
-        self.rate = inside / max(1, last - first + 1)
+        self.pace.note(first, max(first, last), inside)
         self.width = 0.0
         if first > last:  # every job at the window's edge tick: nothing to ask exactly
             self._merge_gaps()
@@ -252,6 +299,15 @@ class Planner:
         index = self.frontier.index(window)
         self.frontier[index : index + 1] = parts
         self._merge_gaps()
+
+    def _split(self, window: Window, listed: list[int]) -> None:
+        """Replace `window` by two halves at the median of the starts it listed."""
+        middle = listed[len(listed) // 2]
+        if not window.lo < middle <= window.hi:
+            middle = window.lo + (window.hi - window.lo + 1) // 2
+        parts = [Window(window.lo, middle - 1, exact=True), Window(middle, window.hi, exact=True)]
+        index = self.frontier.index(window)
+        self.frontier[index : index + 1] = parts
 
     def _isolate(self, window: Window, tick: int) -> None:
         parts = [Window(tick, tick, exact=True)]
@@ -294,6 +350,7 @@ async def iterate_jobs(
     after: After | None = None,
     hints: bool = True,
     density: bool = True,
+    shape: bool = True,
 ) -> AsyncGenerator[Job, None]:
     """Every job whose start lies in [start, end] (and after `after`), once, in order.
 
@@ -313,6 +370,7 @@ async def iterate_jobs(
         Density(concurrency, last if last >= 0 else None),
         use_hints=hints,
         use_density=density,
+        pace=Pace((start - _EPOCH) // TICK % WEEK, use_shape=shape),
     )
     yielded: set[str] = set()
     done = 0

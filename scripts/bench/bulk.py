@@ -131,16 +131,26 @@ async def iterate_ids(hb: HomebaseClient, start: str, end: str) -> list[str]:
     return [job.job_id async for job in hb.jobs.iterate(start, end)]
 
 
-# requests ÷ ceil(N/100) allowed per server order, (uniform, bursty): an order the server proves
-# saves requests; without one, windows are cut from density. Every job once, in order, always.
+# Issue 21's targets, requests ÷ ceil(N/100), per server order. Each job set here is one case,
+# so each is held to the order's worst-case target (the family bench, listing_family, holds the
+# medians). No full answer is trusted (a sorted server's page is only a preview for an exact
+# re-ask), and any sound planner needs at least 1 + ceil(N/99) requests (`lower_bound`): a
+# target under that is raised to it. The old 1.15x for sorted servers assumed trusted pages.
 ORDER_LIMITS = {
-    "random": (1.5, 2.0),  # the fake's default, first: the soak's reference comes from it
-    "start": (1.15, 1.15),
-    "start_desc": (1.15, 1.15),
-    "id": (1.5, 2.0),
-    "newest": (2.0, 2.0),
-    "stable": (2.0, 2.0),
+    "random": 2.0,  # the fake's default, first: the soak's reference comes from it
+    "start": 1.15,
+    "start_desc": 1.15,
+    "id": 2.0,
+    "newest": 2.0,
+    "stable": 2.0,
 }
+
+
+def lower_bound(count: int) -> float:
+    """Requests ÷ ceil(N/100) no sound planner beats without prior knowledge: every job must
+    be in an answer of at most 99 (a full one proves nothing), and the first request over a
+    range of 100 or more is necessarily full."""
+    return (1 + math.ceil(count / 99)) / math.ceil(count / 100)
 
 
 async def _iterate_keys(hb: HomebaseClient, start: str, end: str) -> list[tuple[Any, str]]:
@@ -152,10 +162,11 @@ async def pagination(fake: FakeProcess, report: Report, *, quick: bool) -> None:
     figures = report.figures.setdefault("pagination", {})
     names = ["uniform", "bursty"]
     async with HomebaseClient(fake.api_key, base_url=fake.base_url) as hb:
-        for order, limits in ORDER_LIMITS.items():
+        for order, target in ORDER_LIMITS.items():
             await fake.command("order", order=order)
-            for name, limit in zip(names, limits, strict=True):
+            for name in names:
                 start, end, count = fake.info["jobs"][name]
+                limit = round(max(target, lower_bound(count)), 2)
                 before = hb.stats["attempts"]
                 started = time.perf_counter()
                 keys = await _iterate_keys(hb, start, end)
