@@ -97,9 +97,11 @@ def check_answer(jobs: list[Job], lo: dt.datetime, hi: dt.datetime) -> None:
             )
 
 
-def warn_truncated(moment: dt.datetime) -> None:
+def warn_truncated(moment: dt.datetime, count: int = CAP) -> None:
+    # `count` under CAP: an answer of exactly the default limit (a server ignoring `limit`).
+    many = "100 or more" if count >= CAP else f"{count} (the default limit) or more"
     warnings.warn(
-        f"100 or more jobs start at {moment.isoformat()}; the API returns at most 100 for "
+        f"{many} jobs start at {moment.isoformat()}; the API returns at most {count} for "
         "one instant, so some may be missing",
         TruncatedResultWarning,
         stacklevel=5,

@@ -243,7 +243,8 @@ class Planner:
                 self.rate = max(len(window.jobs), TARGET / GROW) / width
             return
         if window.lo == window.hi:
-            warn_truncated(lo)  # CAP or more at one instant: no narrower window exists
+            # As many as an answer holds, at one instant: no narrower window exists.
+            warn_truncated(lo, len(jobs))
             window.jobs = leaf(jobs, lo, hi)
             self.stall = 0
             return

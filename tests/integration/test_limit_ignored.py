@@ -101,3 +101,25 @@ async def test_leads_warn_when_the_server_cuts_a_query_at_25() -> None:
         with pytest.warns(TruncatedResultWarning, match="25 leads"):
             leads = [lead async for lead in hb.leads.iterate(statuses=["new"])]
     assert len(leads) == 25
+
+
+async def test_a_listing_loses_no_job_when_the_server_cuts_answers_at_50() -> None:
+    fake = FakeHomebase(seed=6)
+    begin = START
+    fake.populate(customers=20, jobs=400, start=begin, end=begin + dt.timedelta(days=3))
+    transport = _IgnoresLimit(fake)
+    async with _client(fake, transport) as hb:
+        seen = [job.job_id async for job in hb.jobs.iterate(begin, begin + dt.timedelta(days=3))]
+    assert transport.asked, "the listing never asked for a limit: the test proves nothing"
+    assert sorted(seen) == sorted(fake.jobs)
+
+
+async def test_a_pile_cut_at_50_warns_with_the_count_it_was_cut_at() -> None:
+    fake = FakeHomebase(seed=7)
+    cid = fake.add_customer(first_name="Al", email="al@example.com")
+    for _ in range(70):
+        fake.add_job(cid, start=START)
+    async with _client(fake, _IgnoresLimit(fake)) as hb:
+        with pytest.warns(TruncatedResultWarning, match="50 .the default limit. or more jobs"):
+            seen = [job.job_id async for job in hb.jobs.iterate(START, START)]
+    assert len(seen) == 50
