@@ -1,7 +1,9 @@
 """`iterate_jobs`: every job of a range once, in (start, jobId) order, at few requests.
 
 Exactness rests on one fact only: an answer of fewer than CAP jobs is every job of its window
-(the API filters by `start` within [startDate, endDate], inclusive). A full answer proves no
+(the API filters by `start` within [startDate, endDate], inclusive), unless it holds exactly
+the API's default of 50, where a server that ignores `limit` cuts (`may_be_capped`: such an
+answer counts as full). A full answer proves no
 part of its window complete, whatever order it looks sorted in: a server ordering by a field the
 client cannot see (end, update time, a hash) leaves the job last in that order out of every
 full answer that could hold it, so only a complete answer can show it (`_order`). The frontier
@@ -33,6 +35,7 @@ from homebase_api.models import Job
 from .._bulk import Progress
 from .._errors import UnexpectedResponseError
 from .._ratelimit import AdaptiveLimiter, Throttle
+from .._validation import JOBS_DEFAULT_LIMIT, may_be_capped
 from ._core import CAP, TICK, After, Fetcher, FetchJobs, after_key, leaf, start_of, warn_truncated
 from ._density import Density
 from ._order import Direction, exact_part, sorted_as
@@ -186,7 +189,7 @@ class Planner:
         self.fetcher.forget(window.task)
         window.task = None
         lo, hi = self.time(window.lo), self.time(window.hi)
-        if len(jobs) < CAP:
+        if not may_be_capped(len(jobs), JOBS_DEFAULT_LIMIT):
             # Complete: the one proof there is (see the module docstring).
             window.jobs = leaf(jobs, lo, hi)
             self.stall = 0
