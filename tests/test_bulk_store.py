@@ -16,6 +16,8 @@ from _postgres import unique
 
 from homebase_async import JournalBusyError, JournalError, ValidationError
 from homebase_async._bulk._journal import Journal, as_journal, open_store
+from homebase_async._bulk._postgres import PostgresStore
+from homebase_async._bulk._sqlite import SqliteStore
 from homebase_async._bulk._store import Holder, JournalStore, Row, State
 
 StoreFactory = Callable[[], JournalStore]
@@ -224,3 +226,27 @@ def test_journal_repr_hides_a_url_password() -> None:
     journal = Journal("postgresql://sync:s3cret@db.example/homebase?run=nightly")
     assert "s3cret" not in repr(journal)
     assert journal.is_postgres
+
+
+async def test_a_row_of_an_unknown_state_is_a_journal_error_on_every_store(
+    stores: StoreFactory,
+) -> None:
+    # Review: both stores now select through `Row.from_values`, but only the SQLite store's
+    # `_select` turns a damaged row into a JournalError; PostgreSQL's lets ValueError out raw.
+    store = stores()
+    await store.acquire(Holder.here(), wait=0)
+    try:
+        await store.start(_row("a"))
+        damage = "UPDATE {} SET state = 'no-such-state'"
+        if isinstance(store, SqliteStore):
+            store._conn().execute(damage.format("items"))
+        else:
+            assert isinstance(store, PostgresStore)
+            running = store._open().execute(damage.format("homebase_journal_items"))
+            await store._fetch(running, "damages a row")
+        with pytest.raises(JournalError, match="cannot be read"):
+            await store.read("customers.create")
+        with pytest.raises(JournalError, match="cannot be read"):
+            await store.rows()
+    finally:
+        await store.close()

@@ -132,7 +132,11 @@ class PostgresStore:
     async def _select(self, rest: str, *values: str) -> list[Row]:
         sql = f"SELECT {COLUMNS} FROM homebase_journal_items WHERE scope = %s AND run = %s {rest}"
         running = self._open().execute(sql, (self.scope, self.run, *values))
-        return list(map(Row.from_values, await self._fetch(running, "cannot be read")))
+        found = await self._fetch(running, "cannot be read")
+        try:
+            return list(map(Row.from_values, found))
+        except ValueError as exc:  # a damaged row (as SqliteStore): typed, never raw
+            raise JournalError(f"journal {self.name!r} cannot be read: {exc}") from None
 
     async def start(self, row: Row) -> None:
         if self._broken is not None:  # once failed, fail the rest at once (as SqliteStore)

@@ -312,8 +312,6 @@ class Planner:
 
     def _split(self, window: Window, listed: list[int]) -> None:
         """Replace `window` by two halves at the median of the starts it listed."""
-        # One below the middle: halves of 100 hold 49 and 51, never exactly the default 50
-        # (which proves nothing, so each half would be asked again).
         middle = listed[len(listed) // 2]
         if not window.lo < middle <= window.hi:
             middle = window.lo + (window.hi - window.lo + 1) // 2

@@ -230,7 +230,8 @@ class Jobs(Resource):
 
         `after=(start, job_id)` of the last job a previous run yielded resumes after it. The
         range is fetched as concurrent windows, each settled only by an answer of fewer than
-        100 jobs (the one proof of completeness the API gives); full answers guide the next
+        100 jobs, and not exactly the default 50 a server ignoring `limit` cuts at (the one
+        proof of completeness the API gives); full answers guide the next
         cuts (read as the next 100 by start when listed so, else as a sample of the window).
         An answer with jobs outside its window, over 100 jobs, or times without an offset
         raises UnexpectedResponseError. A job rescheduled during the listing is yielded at most
