@@ -1,4 +1,4 @@
-"""Bulk customer lookup: any number of identifiers, complete despite the 100-result cap."""
+"""Bulk customer lookup: any number of identifiers, complete despite the cap on each answer."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ from ._validation import (
 __all__ = ["LookupResult", "lookup"]
 
 MAX_PER_REQUEST = 100
-# A response of exactly 100 may be truncated and costs a split: aim at 99 at most, with a
-# margin of SAFETY standard deviations of the matches a chunk of that size would bring.
+# A response of exactly 100 (or 25, `may_be_capped`) may be truncated and costs a split: aim
+# at 99 at most, with a margin of SAFETY standard deviations of the matches a chunk of that
+# size would bring.
 MOST_RESULTS = 99
 SAFETY = 2.0
 

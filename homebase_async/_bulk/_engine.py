@@ -49,7 +49,12 @@ Report = TypeVar("Report", CreateReport, SendReport, UpsertReport)
 Sending = Callable[[], Awaitable[None]]
 
 #: The row's state of each outcome that did not write (the others: done).
+# Every outcome written out: a new one must say what its row holds (a KeyError otherwise).
 _STATE = {
+    Outcome.CREATED: State.DONE,
+    Outcome.UPDATED: State.DONE,
+    Outcome.UNCHANGED: State.DONE,
+    Outcome.SENT: State.DONE,
     Outcome.AMBIGUOUS: State.FAILED,
     Outcome.FAILED: State.FAILED,
     Outcome.NOT_SENT: State.NOT_SENT,
@@ -180,7 +185,7 @@ class BulkRun(Generic[B, R]):
         outcome is in the report, and the row left "in flight" makes a re-run settle it."""
         if self._store is None or item.replayed or item.outcome is None:
             return
-        state = _STATE.get(item.outcome, State.DONE)
+        state = _STATE[item.outcome]
         result: object = None
         if state is State.DONE:
             result = self.writer.encode(item.value)
@@ -348,7 +353,9 @@ class BulkRun(Generic[B, R]):
             field.name: {} for field in attrs.fields(kind) if field.name != "from_journal"
         }
         for item in self.items:
-            if item.outcome is not None and item.outcome.value in ended:
+            if item.outcome is not None:
+                # Every item ends in a field of its report: none is left out silently.
+                assert item.outcome.value in ended, (item.outcome, kind.__name__)
                 value = item.error if item.outcome in _ERRORS else item.value
                 ended[item.outcome.value][item.index] = value
         replayed = frozenset(i.index for i in self.items if i.replayed)

@@ -197,7 +197,8 @@ class Customers(Resource):
         """Find the customers of any number of ids, E.164 phones and e-mails (mixed).
 
         Identifiers are de-duplicated and sent up to 100 a request, concurrently; a response
-        that may have been cut at 100 is split and asked again, so the result is complete.
+        that may have been cut (at 100, or at the default 25 of a server ignoring `limit`) is split
+        and asked again, so the result is complete.
         Every identifier ends in exactly one of `matches`, `missing` or `failed`.
         """
         width = effective_concurrency(concurrency, self._requester.max_concurrency)

@@ -187,8 +187,9 @@ class Leads(Resource):
         """Leads of the given statuses (all five by default) and/or customers, once each.
 
         One query per status (per customer, when `customer_ids` is given), run concurrently.
-        The API has no pagination: a query that returns its cap of 100 may hide more leads,
-        which no request can reach; that emits TruncatedResultWarning. Narrow the query
+        The API has no pagination: a query that returns its cap of 100 (or exactly the
+        default 25, where a server ignores `limit`) may hide more leads, which no request can
+        reach; that emits TruncatedResultWarning. Narrow the query
         (by customer) to get under the cap. Closing the listing (`async with`,
         `contextlib.aclosing`, `aclose()`) cancels what is outstanding.
         """

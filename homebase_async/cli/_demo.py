@@ -287,7 +287,10 @@ def _report_totals(
         "reached the report (failed or outcome unknown)",
     )
     if truncated:
-        out.add("truncated", f"{truncated} queries hit the API's cap of 100: see the warnings")
+        out.add(
+            "truncated",
+            f"{truncated} queries came back as full as an answer can be: see the warnings",
+        )
     else:
         out.add("truncated", "none (no query hit the API's cap of 100)")
 
