@@ -2,14 +2,13 @@
 
 Exactness rests on one fact only: an answer of fewer than CAP jobs is every job of its window
 (the API filters by `start` within [startDate, endDate], inclusive), unless it holds exactly
-the API's default of 50, where a server that ignores `limit` cuts (`may_be_capped`: such an
-answer counts as full). A full answer proves no
-part of its window complete, whatever order it looks sorted in: a server ordering by a field the
-client cannot see (end, update time, a hash) leaves the job last in that order out of every
-full answer that could hold it, so only a complete answer can show it (`_order`). The frontier
-is therefore settled window by window, each by a complete answer (or, for a single tick with CAP
-or more jobs, by a TruncatedResultWarning naming it), and full answers only guide where the
-next cuts go:
+the default 50 a server ignoring `limit` cuts at (`may_be_capped`: asked again as two halves).
+A full answer proves no part of its window complete, whatever order it looks sorted in: a
+server ordering by a field the client cannot see (end, update time, a hash) leaves the job last
+in that order out of every full answer that could hold it, so only a complete answer can show
+it (`_order`). The frontier is therefore settled window by window, each by a complete answer
+(or, for a single tick with CAP or more jobs, by a TruncatedResultWarning naming it), and full
+answers only guide where the next cuts go:
 
 - listed by start (either way), a full answer is read as a hint: the ticks before its latest
   (after its earliest) start are asked next as one window, sure to come back complete if the
@@ -249,9 +248,8 @@ class Planner:
             self.stall = 0
             return
         if len(jobs) < CAP:
-            # Exactly the default limit: complete from a server that reads `limit`, cut from
-            # one that does not. Its halves settle it either way (each under the default, or
-            # cut again), and it teaches the planner nothing: no stall, no hint, no sample.
+            # Exactly the default limit: complete, or cut by a server ignoring `limit`. Its
+            # halves settle it either way; it teaches nothing (no stall, hint or sample).
             self._split(window, sorted(self.tick(t) for j in jobs if (t := start_of(j))))
             return
         self.stall += 1
@@ -282,10 +280,8 @@ class Planner:
         self.sorted = direction
         window.exact = False
         if direction is None:
-            # Listed by end too: the earliest-ending jobs are a sample bunched at the front of
-            # the window. Halving such windows instead was measured (30 seeds, end order):
-            # 3.21x median, 9.14x worst (clusters halved into blindly); as a sample, 3.58x /
-            # 4.55x, and switching 2.02x / 3.53x instead of 2.24x / 4.73x. Samples it is.
+            # Listed by end too: a sample bunched at the window's front. Halving instead cost
+            # (30 seeds, end order) 3.21x / 9.14x against 3.58x / 4.55x as a sample.
             if self.use_density:
                 self.density.sample(window.lo, window.hi, sorted(listed), window.planned)
             else:  # no model to cut from: halve (the baseline the model is measured against)
