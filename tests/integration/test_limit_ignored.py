@@ -8,13 +8,14 @@ send a landed job again. An answer of exactly the default now proves no more tha
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from typing import Any
 
 import httpx
 import pytest
 from conftest import PATIENT
 
-from homebase_async import HomebaseClient, TruncatedResultWarning
+from homebase_async import HomebaseClient, TruncatedResultWarning, UnexpectedResponseError
 from homebase_async.testing import FakeHomebase, Faults
 
 START = dt.datetime(2031, 5, 1, 9, tzinfo=dt.UTC)
@@ -123,3 +124,25 @@ async def test_a_pile_cut_at_50_warns_with_the_count_it_was_cut_at() -> None:
         with pytest.warns(TruncatedResultWarning, match="50 .the default limit. or more jobs"):
             seen = [job.job_id async for job in hb.jobs.iterate(START, START)]
     assert len(seen) == 50
+
+
+async def test_jobs_iterate_does_not_lose_jobs_silently_when_the_server_cuts_answers_at_50() -> (
+    None
+):
+    # Found in review: lookups, settle searches and lead queries read an answer of exactly
+    # the default as possibly capped, but the jobs listing still read 50 as complete, so
+    # `jobs.iterate` (and `homebase jobs export`) yielded 50 of 200 jobs, with no warning.
+    fake = FakeHomebase(seed=1)
+    cid = fake.add_customer(first_name="Jo", email="jo@example.com")
+    for n in range(200):
+        start = START + dt.timedelta(minutes=10 * n)
+        fake.add_job(cid, start=start, end=start + dt.timedelta(hours=1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with _client(fake, _IgnoresLimit(fake)) as hb:
+            try:
+                jobs = [j async for j in hb.jobs.iterate(START, START + dt.timedelta(days=30))]
+            except UnexpectedResponseError:
+                return  # refusing the answers is also a correct end: nothing is lost silently
+    warned = any(issubclass(w.category, TruncatedResultWarning) for w in caught)
+    assert len(jobs) == 200 or warned, f"{len(jobs)} of 200 jobs listed, no warning"
