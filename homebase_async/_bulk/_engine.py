@@ -48,8 +48,8 @@ Report = TypeVar("Report", CreateReport, SendReport, UpsertReport)
 #: budget is reserved). If it raises JournalError, the request must not be sent.
 Sending = Callable[[], Awaitable[None]]
 
-#: The row's state of each outcome that did not write (the others: done).
-# Every outcome written out: a new one must say what its row holds (a KeyError otherwise).
+#: The row's state of each outcome; every outcome is written out, so a new one must say
+#: what its row holds (a KeyError otherwise, never a silent "done").
 _STATE = {
     Outcome.CREATED: State.DONE,
     Outcome.UPDATED: State.DONE,
@@ -354,8 +354,8 @@ class BulkRun(Generic[B, R]):
         }
         for item in self.items:
             if item.outcome is not None:
-                # Every item ends in a field of its report: none is left out silently.
-                assert item.outcome.value in ended, (item.outcome, kind.__name__)
+                if item.outcome.value not in ended:  # every item ends in a field: none dropped
+                    raise RuntimeError(f"{kind.__name__} has no field for {item.outcome.value}")
                 value = item.error if item.outcome in _ERRORS else item.value
                 ended[item.outcome.value][item.index] = value
         replayed = frozenset(i.index for i in self.items if i.replayed)

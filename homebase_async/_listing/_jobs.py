@@ -247,14 +247,7 @@ class Planner:
             window.jobs = leaf(jobs, lo, hi)
             self.stall = 0
             return
-        if len(jobs) < CAP:
-            # Exactly the default limit: complete, or cut by a server ignoring `limit`. Its
-            # halves settle it either way; it teaches nothing (no stall, hint or sample).
-            self._split(window, sorted(self.tick(t) for j in jobs if (t := start_of(j))))
-            return
         self.stall += 1
-        self.full = [w for w in self.full if w[1] >= self.frontier[0].lo]
-        self.full.append((window.lo, window.hi))
         if self.stall > STALL * self.concurrency * (self.frontier[-1].hi + 1).bit_length():
             raise UnexpectedResponseError(
                 f"getJobs: {self.stall} full answers in a row, none for a window that could be "
@@ -262,6 +255,13 @@ class Planner:
                 "does not answer windows as documented"
             )
         listed = [self.tick(start) for job in jobs if (start := start_of(job)) is not None]
+        if len(jobs) < CAP:
+            # Exactly the default limit: complete, or cut by a server ignoring `limit`. Its
+            # halves settle it either way; it teaches no hint or sample (but counts as stall).
+            self._split(window, sorted(listed))
+            return
+        self.full = [w for w in self.full if w[1] >= self.frontier[0].lo]
+        self.full.append((window.lo, window.hi))
         pile, size = Counter(listed).most_common(1)[0]
         if size >= PILE * CAP:
             # Half the answer at one instant: that instant alone, and the window around it
